@@ -1,0 +1,59 @@
+// i18next set up once per process from the JSON files in locales/ (clients, 12 languages) and
+// locales-staff/ (case managers: de, en). Lookups never throw: a missing key falls back along
+// de-simple → de → en, and the parity check in the tests keeps that from happening in practice.
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import i18next, { type i18n, type TFunction } from "i18next";
+import { CLIENT_LOCALES, type ClientLocale } from "../modules/intake/answers.ts";
+
+export type { TFunction };
+
+const RTL = new Set(["ar", "fa"]);
+export const isRtl = (lng: string): boolean => RTL.has(lng.split("-")[0]!);
+
+type Resources = Record<string, Record<string, unknown>>;
+
+function loadDir(dir: string): Resources {
+  const out: Resources = {};
+  for (const lng of readdirSync(dir)) {
+    const p = join(dir, lng);
+    if (!statSync(p).isDirectory()) continue;
+    out[lng] = {};
+    for (const f of readdirSync(p).filter((f) => f.endsWith(".json")))
+      out[lng]![f.slice(0, -5)] = JSON.parse(readFileSync(join(p, f), "utf8"));
+  }
+  return out;
+}
+
+function merge(a: Resources, b: Resources): Resources {
+  const out: Resources = { ...a };
+  for (const [lng, ns] of Object.entries(b)) out[lng] = { ...(out[lng] ?? {}), ...ns };
+  return out;
+}
+
+export async function createI18n(root = process.cwd()): Promise<i18n> {
+  const resources = merge(loadDir(resolve(root, "locales")), loadDir(resolve(root, "locales-staff")));
+  const inst = i18next.createInstance();
+  await inst.init({
+    resources: resources as never,
+    lng: "en",
+    fallbackLng: { "de-simple": ["de", "en"], default: ["en"] },
+    supportedLngs: [...CLIENT_LOCALES],
+    nonExplicitSupportedLngs: false,
+    ns: ["client", "staff"],
+    defaultNS: "client",
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  return inst;
+}
+
+/** Telegram's language_code (e.g. "pt-br", "uk", "de") → the closest locale we speak, if any. */
+export function suggestLocale(languageCode: string | undefined): ClientLocale | undefined {
+  if (!languageCode) return undefined;
+  const base = languageCode.toLowerCase().split(/[-_]/)[0]!;
+  if (base === "ckb" || base === "kmr") return "ku";
+  return (CLIENT_LOCALES as readonly string[]).includes(base) ? (base as ClientLocale) : undefined;
+}
+
+export const isClientLocale = (s: string): s is ClientLocale => (CLIENT_LOCALES as readonly string[]).includes(s);
