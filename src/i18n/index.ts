@@ -40,7 +40,9 @@ export async function createI18n(root = process.cwd()): Promise<i18n> {
     fallbackLng: { "de-simple": ["de", "en"], default: ["en"] },
     supportedLngs: [...CLIENT_LOCALES],
     nonExplicitSupportedLngs: false,
-    ns: ["client", "staff"],
+    // one namespace per file name (client.json, appointments.json, staff.json, …): features keep
+    // their texts in their own files and refer to them as "appointments:key"
+    ns: [...new Set(Object.values(resources).flatMap((n) => Object.keys(n)))],
     defaultNS: "client",
     interpolation: { escapeValue: false },
     returnNull: false,
