@@ -1,24 +1,24 @@
 // The composition root: opens the stores, builds the bots and workers the role asks for, serves HTTP,
 // and knows how to stop all of it in order. main.ts and the tests both start the system through here.
 import type { Server } from "node:http";
-import { run, type RunnerHandle } from "@grammyjs/runner";
-import { type Bot, webhookCallback } from "grammy";
+import { type RunnerHandle, run } from "@grammyjs/runner";
 import type { Worker } from "bullmq";
+import { type Bot, webhookCallback } from "grammy";
 import type { Env, Role } from "../config/env.ts";
 import { dbTargetFromEnv } from "../config/env.ts";
 import type { Organisation } from "../config/org.schema.ts";
-import { openDb, describeTarget, type DbHandle } from "../db/client.ts";
+import { type DbHandle, describeTarget, openDb } from "../db/client.ts";
 import { applyMigrations, openEngine } from "../db/schema-engine.ts";
-import { createHttpServer, listen, type HealthReport } from "../http/server.ts";
+import { createHttpServer, type HealthReport, listen } from "../http/server.ts";
 import { createI18n } from "../i18n/index.ts";
 import { openRedis, type RedisHandle } from "../infra/redis.ts";
 import type { Logger } from "../lib/logger.ts";
 import { OrgRepository } from "../modules/org/org.repository.ts";
 import { createCipher } from "../privacy/crypto.ts";
-import { JOBS, QUEUES, type Jobs } from "../queue/jobs.ts";
-import { Producer, startWorker, type Handlers } from "../queue/registry.ts";
+import { JOBS, type Jobs, QUEUES } from "../queue/jobs.ts";
+import { type Handlers, Producer, startWorker } from "../queue/registry.ts";
 import { createSlackApp, type SlackRuntime } from "../slack/app.ts";
-import { createBot } from "../telegram/bot.ts";
+import { redisReplayStore } from "../slack/guard.ts";
 import type { BotContext } from "../telegram/context.ts";
 import type { AppContext, Feature } from "./feature.ts";
 
@@ -58,12 +58,18 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   if (!opts.db) stops.unshift({ name: "database", fn: () => db.close() });
   log.info({ db: describeTarget(db.target) }, "database opened");
   if (opts.migrate !== false && !opts.db) {
-    const engine = await openEngine({ schemaPath: "prisma/schema.prisma", migrationsDir: "prisma/migrations" }, db.factory);
+    const engine = await openEngine(
+      { schemaPath: "prisma/schema.prisma", migrationsDir: "prisma/migrations" },
+      db.factory,
+    );
     const applied = await applyMigrations(engine, "prisma/migrations");
     if (applied.length) log.info({ applied }, "migrations applied");
   }
   const sync = await new OrgRepository(db.prisma).sync(org);
-  log.info({ org: org.municipality.id, caseManagers: sync.caseManagers, deactivated: sync.deactivated.length }, "organisation synced");
+  log.info(
+    { org: org.municipality.id, caseManagers: sync.caseManagers, deactivated: sync.deactivated.length },
+    "organisation synced",
+  );
 
   const redis: RedisHandle = await openRedis({
     url: env.REDIS_URL,
@@ -91,7 +97,9 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   // ── Telegram ──
   let bot: Bot<BotContext> | undefined;
   let runner: RunnerHandle | undefined;
-  let telegramWebhook: ((req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => unknown) | undefined;
+  let telegramWebhook:
+    | ((req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => unknown)
+    | undefined;
   const wantsTelegram = roleRuns(env.ANLAUF_ROLE, "telegram") || roleRuns(env.ANLAUF_ROLE, "worker");
   if (wantsTelegram && env.TELEGRAM_BOT_TOKEN) {
     const { buildTelegramBot } = await import("../telegram/setup.ts");
@@ -105,7 +113,11 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
         log.info({ bot: bot.botInfo.username, mode: "webhook" }, "telegram bot ready");
       } else {
         await bot.api.deleteWebhook().catch(() => {});
-        runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query", "edited_message", "my_chat_member"] } } });
+        runner = run(bot, {
+          runner: {
+            fetch: { allowed_updates: ["message", "callback_query", "edited_message", "my_chat_member"] },
+          },
+        });
         stops.unshift({ name: "telegram", fn: async () => runner?.isRunning() && runner.stop() });
         log.info({ bot: bot.botInfo.username, mode: "polling" }, "telegram bot ready");
       }
@@ -125,6 +137,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       apiUrl: env.SLACK_API_URL,
       log,
       features: features.flatMap((f) => (f.slack ? [f.slack(ctx)] : [])),
+      replay: redisReplayStore(redis.client, env.ANLAUF_QUEUE_PREFIX),
       ...(opts.slackBotUserId ? { botUserId: opts.slackBotUserId } : {}),
     });
     ctx.slackClient = slack.app.client;
@@ -232,7 +245,8 @@ async function metricsText(producer: Producer<Jobs>, started: number): Promise<s
   ];
   for (const q of Object.values(QUEUES)) {
     const counts = await producer.queue(q).getJobCounts("waiting", "active", "delayed", "failed");
-    for (const [state, n] of Object.entries(counts)) lines.push(`anlauf_queue_jobs{queue="${q}",state="${state}"} ${n}`);
+    for (const [state, n] of Object.entries(counts))
+      lines.push(`anlauf_queue_jobs{queue="${q}",state="${state}"} ${n}`);
   }
   const mem = process.memoryUsage();
   lines.push("# TYPE anlauf_rss_bytes gauge", `anlauf_rss_bytes ${mem.rss}`);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CryptoKeyError, ENCRYPTED_FIELDS, createCipher, generateKeySpec } from "../../src/privacy/crypto.ts";
+import { CryptoKeyError, createCipher, ENCRYPTED_FIELDS, generateKeySpec } from "../../src/privacy/crypto.ts";
 
 describe("field encryption", () => {
   const k1 = generateKeySpec("k1");
@@ -54,7 +54,7 @@ describe("field encryption", () => {
       if (m) model = m[1]!;
       if (/^\s+\/\/\/.*@encrypted/.test(line)) pending = true;
       else if (pending && /^\s+\w+\s/.test(line)) {
-        (marked[model] ??= []).push(line.trim().split(/\s+/)[0]!);
+        marked[model] = [...(marked[model] ?? []), line.trim().split(/\s+/)[0]!];
         pending = false;
       }
     }
