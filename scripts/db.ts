@@ -2,9 +2,9 @@
 // npm run db:migration -- <name>  write prisma/migrations/<timestamp>_<name>/migration.sql from the schema diff
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { dbTargetFromEnv } from "../src/config/env.ts";
 import { openDb } from "../src/db/client.ts";
 import { applyMigrations, diffMigrationsToSchema, openEngine } from "../src/db/schema-engine.ts";
-import { dbTargetFromEnv } from "../src/config/env.ts";
 
 const files = { schemaPath: "prisma/schema.prisma", migrationsDir: "prisma/migrations" };
 

@@ -1,9 +1,10 @@
 // `npm run demo`: the whole system on one machine with no credentials: embedded Postgres (PGlite),
 // a Redis (the local one, or a private redis-server), a local Telegram Bot API (telegram-test-api) and
 // a local Slack Web API, with the Bielefeld organisation file. Prints what to do next.
+
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { startSystem } from "../src/app/system.ts";
@@ -41,7 +42,8 @@ await telegram.start();
 const slackCalls: string[] = [];
 const slack = await startSlackPeer(0, (c) => {
   if (c.method !== "auth.test") slackCalls.push(c.method);
-  if (process.env.DEMO_PRINT_SLACK) console.log(`[slack] ${c.method} ${JSON.stringify(c.args).slice(0, 300)}`);
+  if (process.env.DEMO_PRINT_SLACK)
+    console.log(`[slack] ${c.method} ${JSON.stringify(c.args).slice(0, 300)}`);
 });
 
 const env = parseEnv({

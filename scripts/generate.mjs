@@ -7,7 +7,8 @@ execFileSync("npx", ["prisma", "generate"], {
   stdio: "inherit",
   env: {
     ...process.env,
-    PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? resolve("scripts/no-schema-engine.sh"),
+    PRISMA_SCHEMA_ENGINE_BINARY:
+      process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? resolve("scripts/no-schema-engine.sh"),
     PRISMA_HIDE_UPDATE_MESSAGE: "1",
   },
 });

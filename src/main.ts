@@ -2,15 +2,19 @@
 // organisation file once, fails fast with every problem listed, then starts the system and stops it
 // in order on SIGTERM/SIGINT.
 import { parseArgs } from "node:util";
-import { ConfigError, ROLES, parseEnv } from "./config/env.ts";
-import { OrganisationFileError, loadOrganisation } from "./config/org.load.ts";
 import { startSystem } from "./app/system.ts";
+import { ConfigError, parseEnv, ROLES } from "./config/env.ts";
+import { loadOrganisation, OrganisationFileError } from "./config/org.load.ts";
 import { allFeatures } from "./features.ts";
 import { RedisUnavailableError } from "./infra/redis.ts";
 import { createLogger } from "./lib/logger.ts";
 
 export async function main(argv = process.argv.slice(2), source = process.env): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { role: { type: "string" } }, allowPositionals: false });
+  const { values } = parseArgs({
+    args: argv,
+    options: { role: { type: "string" } },
+    allowPositionals: false,
+  });
   if (values.role && !(ROLES as readonly string[]).includes(values.role)) {
     console.error(`--role must be one of ${ROLES.join(", ")}`);
     return 1;

@@ -33,7 +33,10 @@ export const envSchema = z
       .string()
       .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
       .default("redis://127.0.0.1:6379"),
-    ANLAUF_QUEUE_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/).default("anlauf"),
+    ANLAUF_QUEUE_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9:_-]+$/)
+      .default("anlauf"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     TELEGRAM_BOT_TOKEN: optional(z.string().regex(/^\d+:[\w-]{20,}$/, "must look like 123456:ABC-…")),
     TELEGRAM_API_ROOT: url("Bot API root").default("https://api.telegram.org"),
@@ -85,7 +88,9 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   );
 }
 
-export function dbTargetFromEnv(source: Pick<Env, "DATABASE_URL" | "ANLAUF_DATA_DIR"> | NodeJS.ProcessEnv): DbTarget {
+export function dbTargetFromEnv(
+  source: Pick<Env, "DATABASE_URL" | "ANLAUF_DATA_DIR"> | NodeJS.ProcessEnv,
+): DbTarget {
   const url = source.DATABASE_URL;
   if (url) return { kind: "postgres", url };
   return { kind: "embedded", dataDir: `${source.ANLAUF_DATA_DIR ?? ".data"}/pglite` };

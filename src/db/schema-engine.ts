@@ -2,7 +2,7 @@
 // WebAssembly build of the same engine (@prisma/schema-engine-wasm, pinned to the prisma version)
 // through a driver adapter. It writes the normal `_prisma_migrations` rows, so the stock CLI can take
 // over on a machine with network access.
-import { readFile, readdir, stat } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import {
@@ -19,7 +19,10 @@ const require = createRequire(import.meta.url);
 const wasmApi = (
   globalThis as unknown as {
     WebAssembly: {
-      instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
+      instantiate(
+        bytes: Uint8Array,
+        imports: object,
+      ): Promise<{ instance: { exports: Record<string, unknown> } }>;
     };
   }
 ).WebAssembly;

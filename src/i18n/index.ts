@@ -1,7 +1,7 @@
 // i18next set up once per process from the JSON files in locales/ (clients, 12 languages) and
 // locales-staff/ (case managers: de, en). Lookups never throw: a missing key falls back along
 // de-simple → de → en, and the parity check in the tests keeps that from happening in practice.
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import i18next, { type i18n, type TFunction } from "i18next";
 import { CLIENT_LOCALES, type ClientLocale } from "../modules/intake/answers.ts";
@@ -58,4 +58,5 @@ export function suggestLocale(languageCode: string | undefined): ClientLocale | 
   return (CLIENT_LOCALES as readonly string[]).includes(base) ? (base as ClientLocale) : undefined;
 }
 
-export const isClientLocale = (s: string): s is ClientLocale => (CLIENT_LOCALES as readonly string[]).includes(s);
+export const isClientLocale = (s: string): s is ClientLocale =>
+  (CLIENT_LOCALES as readonly string[]).includes(s);

@@ -1,7 +1,7 @@
 // Redis for the queue and short-lived state. When the configured Redis is the default local one and
 // nothing answers, we start a private redis-server (if installed) so `npm run demo` works on a fresh
 // laptop; otherwise we stop with one sentence that says how to get one.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
@@ -20,7 +20,12 @@ export interface RedisHandle {
 export class RedisUnavailableError extends Error {}
 
 async function ping(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1500 });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 1500,
+  });
   probe.on("error", () => {});
   try {
     await probe.connect();
@@ -44,7 +49,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function startPrivateRedis(dataDir: string, log: Logger): Promise<{ url: string; child: ChildProcess }> {
+async function startPrivateRedis(
+  dataDir: string,
+  log: Logger,
+): Promise<{ url: string; child: ChildProcess }> {
   const dir = resolve(join(dataDir, "redis"));
   await mkdir(dir, { recursive: true });
   const port = await freePort();

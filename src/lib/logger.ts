@@ -1,6 +1,6 @@
 // Structured JSON logs (pino). Rule: log ids and codes, never personal values — a test scans the
 // output of an end-to-end run for the personal values it used.
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 
 export type { Logger };
 

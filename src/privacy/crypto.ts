@@ -50,11 +50,18 @@ export function createCipher(spec: string): FieldCipher {
       const iv = randomBytes(12);
       const c = createCipheriv("aes-256-gcm", current, iv);
       const data = Buffer.concat([c.update(plain, "utf8"), c.final()]);
-      return ["v1", currentKeyId, iv.toString("base64url"), c.getAuthTag().toString("base64url"), data.toString("base64url")].join(".");
+      return [
+        "v1",
+        currentKeyId,
+        iv.toString("base64url"),
+        c.getAuthTag().toString("base64url"),
+        data.toString("base64url"),
+      ].join(".");
     },
     decrypt(stored) {
       const [v, kid, iv, tag, data] = stored.split(".");
-      if (v !== "v1" || !kid || !iv || !tag || data === undefined) throw new CryptoKeyError("not an encrypted value");
+      if (v !== "v1" || !kid || !iv || !tag || data === undefined)
+        throw new CryptoKeyError("not an encrypted value");
       const key = keys.get(kid);
       if (!key) throw new CryptoKeyError(`value is encrypted with key ${kid}, which is not configured`);
       const d = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));

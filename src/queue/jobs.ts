@@ -35,7 +35,15 @@ export const JOBS = defineJobs({
   "matching.pull": job({
     queue: QUEUES.work,
     schema: z.strictObject({
-      reason: z.enum(["case_closed", "capacity_raised", "absence_ended", "sweep", "cm_joined"]),
+      reason: z.enum([
+        "case_closed",
+        "capacity_raised",
+        "absence_ended",
+        "sweep",
+        "cm_joined",
+        "offer_returned",
+        "manual",
+      ]),
       cmId: z.string().max(64).optional(),
       at: epochMs,
     }),
@@ -46,6 +54,15 @@ export const JOBS = defineJobs({
     queue: QUEUES.work,
     schema: z.strictObject({ assignmentId: uuid }),
     id: (p) => `expire.${p.assignmentId}`,
+  }),
+  /**
+   * Periodic safety net (a job scheduler, every 10 minutes): expire overdue offers, triage intakes
+   * without an outcome, offer waiting cases to free capacity, refresh the wait list.
+   */
+  "matching.sweep": job({
+    queue: QUEUES.work,
+    schema: z.strictObject({}),
+    id: () => "matching-sweep",
   }),
   /** recompute positions and ETAs and tell clients whose standing changed meaningfully */
   "waitlist.refresh": job({

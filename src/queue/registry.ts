@@ -147,7 +147,10 @@ export function startWorker<R extends Registry>(args: {
   );
   worker.on("failed", (job, err) => {
     // ids only: payloads are ids by contract, but error messages of handlers are not trusted to be
-    log.warn({ queue: args.queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.name }, "job failed");
+    log.warn(
+      { queue: args.queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.name },
+      "job failed",
+    );
   });
   worker.on("error", (err) => log.error({ queue: args.queue, err: err.message }, "worker error"));
   return worker;

@@ -2,6 +2,7 @@
 // listener is mounted on our single HTTP server at /slack/events. In Socket Mode Bolt connects out.
 import bolt from "@slack/bolt";
 import type { Logger } from "../lib/logger.ts";
+import { guardSlackRequests, type ReplayStore } from "./guard.ts";
 
 const { App, HTTPReceiver, LogLevel } = bolt;
 export type SlackApp = InstanceType<typeof App>;
@@ -17,13 +18,18 @@ export interface SlackDeps {
   /** tests and the offline demo: skip auth.test against the Web API at start */
   botUserId?: string;
   botId?: string;
+  /** HTTP mode: remembers accepted signatures so a replayed request is refused (see guard.ts) */
+  replay?: ReplayStore;
 }
 
 export interface SlackRuntime {
   app: SlackApp;
   mode: "http" | "socket";
   /** present in HTTP mode: mount at /slack/events */
-  requestListener?: (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => void;
+  requestListener?: (
+    req: import("node:http").IncomingMessage,
+    res: import("node:http").ServerResponse,
+  ) => void;
 }
 
 function boltLogger(log: Logger) {
@@ -43,7 +49,9 @@ export function createSlackApp(deps: SlackDeps): SlackRuntime {
     token: deps.botToken,
     logger: boltLogger(deps.log),
     clientOptions: { slackApiUrl: deps.apiUrl },
-    ...(deps.botUserId ? { tokenVerificationEnabled: false, botUserId: deps.botUserId, botId: deps.botId ?? "B0" } : {}),
+    ...(deps.botUserId
+      ? { tokenVerificationEnabled: false, botUserId: deps.botUserId, botId: deps.botId ?? "B0" }
+      : {}),
   };
   if (deps.appToken) {
     const app = new App({ ...common, appToken: deps.appToken, socketMode: true });
@@ -58,5 +66,9 @@ export function createSlackApp(deps: SlackDeps): SlackRuntime {
   });
   const app = new App({ ...common, receiver });
   for (const f of deps.features) f(app);
-  return { app, mode: "http", requestListener: receiver.requestListener };
+  // the guard verifies signature and timestamp itself and refuses replays before Bolt sees anything
+  const requestListener = deps.replay
+    ? guardSlackRequests(receiver.requestListener, { signingSecret: deps.signingSecret, replay: deps.replay, log: deps.log })
+    : receiver.requestListener;
+  return { app, mode: "http", requestListener };
 }

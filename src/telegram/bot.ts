@@ -1,9 +1,10 @@
 // The grammY bot: a base of cross-cutting middleware (error boundary, per-chat ordering, duplicate
 // update filter) plus one Composer per feature. `createBot(deps)` builds it without starting it, so
 // tests can drive it through a Bot API peer and main decides between long polling and a webhook.
-import { Bot, type Composer, type Context, GrammyError, HttpError } from "grammy";
-import { sequentialize } from "@grammyjs/runner";
+
 import { autoRetry } from "@grammyjs/auto-retry";
+import { sequentialize } from "@grammyjs/runner";
+import { Bot, type Composer, type Context, GrammyError, HttpError } from "grammy";
 import type { Logger } from "../lib/logger.ts";
 
 export interface UpdateDeduper {
@@ -27,7 +28,8 @@ export interface BotDeps<C extends Context> {
 }
 
 /** The per-chat key: updates of one chat run in order, different chats in parallel. */
-export const chatKey = (ctx: Context): string | undefined => ctx.chat?.id.toString() ?? ctx.from?.id.toString();
+export const chatKey = (ctx: Context): string | undefined =>
+  ctx.chat?.id.toString() ?? ctx.from?.id.toString();
 
 export function createBot<C extends Context>(deps: BotDeps<C>): Bot<C> {
   const bot = new Bot<C>(deps.token, {
@@ -49,14 +51,20 @@ export function createBot<C extends Context>(deps: BotDeps<C>): Bot<C> {
   const guarded = bot.errorBoundary(async (err) => {
     const ctx = err.ctx;
     deps.log.error(
-      { updateId: ctx.update.update_id, err: err.error instanceof Error ? err.error.name : "unknown", msg: describe(err.error) },
+      {
+        updateId: ctx.update.update_id,
+        err: err.error instanceof Error ? err.error.name : "unknown",
+        msg: describe(err.error),
+      },
       "telegram handler failed",
     );
     await deps.onError?.(ctx).catch(() => {});
   });
   for (const f of deps.features) guarded.use(f);
   if (deps.fallback) guarded.use((ctx) => deps.fallback!(ctx));
-  bot.catch((err) => deps.log.error({ updateId: err.ctx.update.update_id, msg: describe(err.error) }, "telegram error"));
+  bot.catch((err) =>
+    deps.log.error({ updateId: err.ctx.update.update_id, msg: describe(err.error) }, "telegram error"),
+  );
   return bot;
 }
 

@@ -10,13 +10,33 @@ import { BotContext } from "./context.ts";
 export function redisDeduper(app: AppContext): UpdateDeduper {
   return {
     firstSeen: async (id) =>
-      (await app.redis.client.set(`${app.env.ANLAUF_QUEUE_PREFIX}:tg:update:${id}`, "1", "EX", 86_400, "NX")) === "OK",
+      (await app.redis.client.set(
+        `${app.env.ANLAUF_QUEUE_PREFIX}:tg:update:${id}`,
+        "1",
+        "EX",
+        86_400,
+        "NX",
+      )) === "OK",
   };
 }
 
-export const BOT_COMMANDS = ["start", "status", "language", "consent", "help", "cancel", "mydata", "delete"] as const;
+export const BOT_COMMANDS = [
+  "start",
+  "status",
+  "language",
+  "consent",
+  "help",
+  "cancel",
+  "mydata",
+  "delete",
+] as const;
 
-export function buildTelegramBot(app: AppContext, features: Feature[], token: string, apiRoot: string): Bot<BotContext> {
+export function buildTelegramBot(
+  app: AppContext,
+  features: Feature[],
+  token: string,
+  apiRoot: string,
+): Bot<BotContext> {
   const bot = createBot<BotContext>({
     token,
     apiRoot,
@@ -74,6 +94,11 @@ export async function registerCommands(app: AppContext, bot: Bot<BotContext>): P
     }
   }
   await bot.api
-    .setMyCommands(BOT_COMMANDS.map((c) => ({ command: c, description: app.i18n.t(`commands.${c}`, { lng: "en", ns: "client" }) })))
+    .setMyCommands(
+      BOT_COMMANDS.map((c) => ({
+        command: c,
+        description: app.i18n.t(`commands.${c}`, { lng: "en", ns: "client" }),
+      })),
+    )
     .catch(() => {});
 }

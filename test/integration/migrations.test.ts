@@ -23,7 +23,9 @@ describe("migrations through the WebAssembly schema engine", () => {
       const first = await applyMigrations(engine, files.migrationsDir);
       expect(first.length).toBeGreaterThan(0);
       expect(await applyMigrations(engine, files.migrationsDir)).toEqual([]);
-      const rows = await admin.query(`SELECT migration_name FROM "${schema}"."_prisma_migrations" WHERE finished_at IS NOT NULL`);
+      const rows = await admin.query(
+        `SELECT migration_name FROM "${schema}"."_prisma_migrations" WHERE finished_at IS NOT NULL`,
+      );
       expect(rows.rowCount).toBe(first.length);
       // the generated client works on the migrated schema
       expect(await db.prisma.caseManager.count()).toBe(0);

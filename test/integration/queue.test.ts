@@ -4,7 +4,7 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { silentLogger } from "../../src/lib/logger.ts";
-import { defineJobs, job, JobPayloadError, Producer, startWorker } from "../../src/queue/registry.ts";
+import { defineJobs, JobPayloadError, job, Producer, startWorker } from "../../src/queue/registry.ts";
 
 const prefix = `t-queue-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
 const connections: Redis[] = [];
@@ -58,13 +58,17 @@ describe("job registry", () => {
   });
 
   it("refuses an invalid payload before it reaches Redis", async () => {
-    await expect(producer.enqueue("demo.echo", { caseId: "nope", n: 1.5 } as never)).rejects.toThrow(JobPayloadError);
+    await expect(producer.enqueue("demo.echo", { caseId: "nope", n: 1.5 } as never)).rejects.toThrow(
+      JobPayloadError,
+    );
   });
 
   it("fails a broken payload permanently with the zod message, without retries", async () => {
     // a payload written by an older or foreign producer, bypassing our validation
     const raw = await producer.queue("q1").add("demo.echo", { caseId: 42 }, { attempts: 5 });
-    await expect(raw.waitUntilFinished(events, 10_000)).rejects.toThrow(/payload of demo.echo is invalid: caseId/);
+    await expect(raw.waitUntilFinished(events, 10_000)).rejects.toThrow(
+      /payload of demo.echo is invalid: caseId/,
+    );
     const failed = await producer.queue("q1").getJob(raw.id!);
     expect(failed?.attemptsMade).toBe(1);
     expect(worker.isRunning()).toBe(true);
@@ -80,6 +84,8 @@ describe("job registry", () => {
   it("cancels a job by its deterministic id", async () => {
     await producer.enqueue("demo.echo", { caseId, n: 2 }, { delay: 60_000 });
     expect(await producer.cancel("demo.echo", { caseId, n: 2 })).toBe(true);
-    expect(await producer.queue("q1").getJob(producer.jobIdOf("demo.echo", { caseId, n: 2 }))).toBeUndefined();
+    expect(
+      await producer.queue("q1").getJob(producer.jobIdOf("demo.echo", { caseId, n: 2 })),
+    ).toBeUndefined();
   });
 });

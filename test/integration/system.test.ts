@@ -1,8 +1,8 @@
 // The spine end to end: start the real system (no bot credentials), probe its HTTP surface, stop it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadOrganisation } from "../../src/config/org.load.ts";
 import { main } from "../../src/main.ts";
 import { OrgRepository } from "../../src/modules/org/org.repository.ts";
-import { loadOrganisation } from "../../src/config/org.load.ts";
 import { startTestSystem, type TestSystem } from "../support/system.ts";
 
 let sys: TestSystem;
@@ -19,7 +19,10 @@ describe("running system", () => {
   it("answers /health with both stores up", async () => {
     const res = await get("/health");
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ ok: true, checks: { postgres: { ok: true }, redis: { ok: true } } });
+    expect(await res.json()).toMatchObject({
+      ok: true,
+      checks: { postgres: { ok: true }, redis: { ok: true } },
+    });
   });
 
   it("answers /ready and /metrics", async () => {
@@ -53,7 +56,9 @@ describe("running system", () => {
     const leaving = org.caseManagers.find((c) => !c.teamLead)!;
     const r = await repo.sync({ ...org, caseManagers: org.caseManagers.filter((c) => c !== leaving) });
     expect(r.deactivated).toEqual([leaving.id]);
-    expect((await sys.ctx.db.caseManager.findUniqueOrThrow({ where: { id: leaving.id } })).active).toBe(false);
+    expect((await sys.ctx.db.caseManager.findUniqueOrThrow({ where: { id: leaving.id } })).active).toBe(
+      false,
+    );
     await repo.sync(org);
   });
 
@@ -62,7 +67,10 @@ describe("running system", () => {
     other.ctx.redis.client.disconnect();
     const res = await fetch(`http://127.0.0.1:${other.port}/health`);
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ ok: false, checks: { postgres: { ok: true }, redis: { ok: false } } });
+    expect(await res.json()).toMatchObject({
+      ok: false,
+      checks: { postgres: { ok: true }, redis: { ok: false } },
+    });
     await other.shutdown();
   });
 });

@@ -1,9 +1,9 @@
 // A fresh Postgres schema per test file, migrated from prisma/migrations, dropped afterwards.
 // Real Postgres, never a mock: the same generated client and adapter as production.
-import { readFile, readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import pg from "pg";
-import { openDb, type DbHandle } from "../../src/db/client.ts";
+import { type DbHandle, openDb } from "../../src/db/client.ts";
 
 const url = () => process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/anlauf_test";
 

@@ -2,7 +2,8 @@
 // gets its own schema (test/support/db.ts), so files can run in parallel without seeing each other.
 import pg from "pg";
 
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/anlauf_test";
+export const TEST_DATABASE_URL =
+  process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/anlauf_test";
 
 export default async function setup(): Promise<void> {
   const url = new URL(TEST_DATABASE_URL);

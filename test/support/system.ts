@@ -1,12 +1,12 @@
 // Starts the real system for a test: a fresh Postgres schema, a unique queue prefix on the real Redis,
 // and optional offline Telegram/Slack peers. Everything it opens, it closes.
 import { randomBytes } from "node:crypto";
-import { startSystem, type System } from "../../src/app/system.ts";
 import type { Feature } from "../../src/app/feature.ts";
+import { type System, startSystem } from "../../src/app/system.ts";
 import { parseEnv } from "../../src/config/env.ts";
 import { loadOrganisation } from "../../src/config/org.load.ts";
 import { allFeatures } from "../../src/features.ts";
-import { createLogger, silentLogger, type Logger } from "../../src/lib/logger.ts";
+import { createLogger, type Logger, silentLogger } from "../../src/lib/logger.ts";
 import { generateKeySpec } from "../../src/privacy/crypto.ts";
 import { createTestDb, type TestDb } from "./db.ts";
 

@@ -16,7 +16,9 @@ describe("parseEnv", () => {
   });
 
   it("treats empty strings as unset", () => {
-    expect(parseEnv({ ...base, DATABASE_URL: "", TELEGRAM_BOT_TOKEN: " " }).TELEGRAM_BOT_TOKEN).toBeUndefined();
+    expect(
+      parseEnv({ ...base, DATABASE_URL: "", TELEGRAM_BOT_TOKEN: " " }).TELEGRAM_BOT_TOKEN,
+    ).toBeUndefined();
   });
 
   it("lists every problem at once and never echoes a value", () => {
@@ -64,7 +66,13 @@ describe("parseEnv", () => {
   });
 
   it("chooses the embedded database without DATABASE_URL", () => {
-    expect(dbTargetFromEnv({ ANLAUF_DATA_DIR: "/tmp/x" })).toEqual({ kind: "embedded", dataDir: "/tmp/x/pglite" });
-    expect(dbTargetFromEnv({ DATABASE_URL: "postgres://h/db" })).toEqual({ kind: "postgres", url: "postgres://h/db" });
+    expect(dbTargetFromEnv({ ANLAUF_DATA_DIR: "/tmp/x" })).toEqual({
+      kind: "embedded",
+      dataDir: "/tmp/x/pglite",
+    });
+    expect(dbTargetFromEnv({ DATABASE_URL: "postgres://h/db" })).toEqual({
+      kind: "postgres",
+      url: "postgres://h/db",
+    });
   });
 });

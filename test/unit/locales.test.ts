@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CLIENT_LOCALES } from "../../src/modules/intake/answers.ts";
 import { createI18n, isRtl, suggestLocale } from "../../src/i18n/index.ts";
+import { CLIENT_LOCALES } from "../../src/modules/intake/answers.ts";
 
 const checker = "../shared/tools/check-locales.mjs";
 
@@ -40,5 +40,7 @@ describe("locales", () => {
     ["pt-br", undefined],
     ["ckb", "ku"],
     [undefined, undefined],
-  ])("suggests a locale for Telegram language_code %s", (code, want) => expect(suggestLocale(code)).toBe(want));
+  ])("suggests a locale for Telegram language_code %s", (code, want) =>
+    expect(suggestLocale(code)).toBe(want),
+  );
 });

@@ -7,7 +7,12 @@ export interface ClientNotifier {
    * Sends a message to a client, rendered in their current language from an i18n key.
    * `key` makes it idempotent (same key → sent once); `asStatus` edits their one status message.
    */
-  notify(clientId: string, template: string, params: TemplateParams, opts: { key: string; asStatus?: boolean }): Promise<void>;
+  notify(
+    clientId: string,
+    template: string,
+    params: TemplateParams,
+    opts: { key: string; asStatus?: boolean },
+  ): Promise<void>;
 }
 
 export interface StaffNotifier {

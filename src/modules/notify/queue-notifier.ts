@@ -8,7 +8,12 @@ import type { ClientNotifier, TemplateParams } from "./notifier.ts";
 export class QueueClientNotifier implements ClientNotifier {
   constructor(private readonly producer: Pick<Producer<Jobs>, "enqueue">) {}
 
-  async notify(clientId: string, template: string, params: TemplateParams, opts: { key: string; asStatus?: boolean }): Promise<void> {
+  async notify(
+    clientId: string,
+    template: string,
+    params: TemplateParams,
+    opts: { key: string; asStatus?: boolean },
+  ): Promise<void> {
     await this.producer.enqueue("telegram.send", {
       clientId,
       template,
@@ -21,10 +26,21 @@ export class QueueClientNotifier implements ClientNotifier {
 
 /** Keeps every message in memory; for tests and the bench. */
 export class RecordingClientNotifier implements ClientNotifier {
-  readonly sent: { clientId: string; template: string; params: TemplateParams; key: string; asStatus: boolean }[] = [];
+  readonly sent: {
+    clientId: string;
+    template: string;
+    params: TemplateParams;
+    key: string;
+    asStatus: boolean;
+  }[] = [];
   private readonly keys = new Set<string>();
 
-  async notify(clientId: string, template: string, params: TemplateParams, opts: { key: string; asStatus?: boolean }): Promise<void> {
+  async notify(
+    clientId: string,
+    template: string,
+    params: TemplateParams,
+    opts: { key: string; asStatus?: boolean },
+  ): Promise<void> {
     if (this.keys.has(opts.key)) return;
     this.keys.add(opts.key);
     this.sent.push({ clientId, template, params, key: opts.key, asStatus: opts.asStatus ?? false });

@@ -26,7 +26,11 @@ export class OrgRepository {
     return this.db.$transaction(
       async (tx) => {
         for (const r of org.regions) {
-          await tx.region.upsert({ where: { id: r.id }, create: { id: r.id, name: r.name }, update: { name: r.name } });
+          await tx.region.upsert({
+            where: { id: r.id },
+            create: { id: r.id, name: r.name },
+            update: { name: r.name },
+          });
           for (const d of r.districts)
             await tx.district.upsert({
               where: { id: d.id },
@@ -90,7 +94,10 @@ export class OrgRepository {
           select: { id: true },
         });
         if (gone.length)
-          await tx.caseManager.updateMany({ where: { id: { in: gone.map((g) => g.id) } }, data: { active: false } });
+          await tx.caseManager.updateMany({
+            where: { id: { in: gone.map((g) => g.id) } },
+            data: { active: false },
+          });
         return {
           regions: org.regions.length,
           districts: org.regions.reduce((n, r) => n + r.districts.length, 0),
