@@ -8,6 +8,7 @@ import { loadOrganisation, OrganisationFileError } from "./config/org.load.ts";
 import { allFeatures } from "./features.ts";
 import { RedisUnavailableError } from "./infra/redis.ts";
 import { createLogger } from "./lib/logger.ts";
+import { EncryptionKeyCheckError } from "./privacy/startup-check.ts";
 
 export async function main(argv = process.argv.slice(2), source = process.env): Promise<number> {
   const { values } = parseArgs({
@@ -57,7 +58,7 @@ export async function main(argv = process.argv.slice(2), source = process.env): 
     process.once("SIGINT", () => void stop("SIGINT"));
     return 0;
   } catch (e) {
-    if (e instanceof RedisUnavailableError) {
+    if (e instanceof RedisUnavailableError || e instanceof EncryptionKeyCheckError) {
       console.error(e.message);
       return 1;
     }

@@ -15,6 +15,7 @@ import { openRedis, type RedisHandle } from "../infra/redis.ts";
 import type { Logger } from "../lib/logger.ts";
 import { OrgRepository } from "../modules/org/org.repository.ts";
 import { createCipher } from "../privacy/crypto.ts";
+import { assertKeysWork } from "../privacy/startup-check.ts";
 import { JOBS, type Jobs, QUEUES } from "../queue/jobs.ts";
 import { type Handlers, Producer, startWorker } from "../queue/registry.ts";
 import { createSlackApp, type SlackRuntime } from "../slack/app.ts";
@@ -49,9 +50,31 @@ export interface System {
 
 const roleRuns = (role: Role, part: Exclude<Role, "all">) => role === "all" || role === part;
 
+type Stop = { name: string; fn: () => Promise<unknown> };
+
+async function runStops(stops: Stop[], log: Logger): Promise<void> {
+  for (const s of stops) {
+    try {
+      await s.fn();
+    } catch (e) {
+      log.warn({ part: s.name, err: (e as Error).message }, "error while stopping");
+    }
+  }
+}
+
 export async function startSystem(opts: SystemOptions): Promise<System> {
+  const stops: Stop[] = [];
+  try {
+    return await startParts(opts, stops);
+  } catch (e) {
+    // a failed start releases what it had opened, so the process can exit and tests do not leak
+    await runStops(stops, opts.log);
+    throw e;
+  }
+}
+
+async function startParts(opts: SystemOptions, stops: Stop[]): Promise<System> {
   const { env, org, log, features } = opts;
-  const stops: { name: string; fn: () => Promise<unknown> }[] = [];
   const started = Date.now();
 
   const db = opts.db ?? (await openDb(dbTargetFromEnv(env)));
@@ -93,6 +116,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     cipher: createCipher(env.ANLAUF_ENCRYPTION_KEYS),
     now: opts.now ?? (() => new Date()),
   };
+  // a key that cannot read what is stored stops the process before anything is served or written
+  await assertKeysWork(db.prisma, ctx.cipher);
 
   // ── Telegram ──
   let bot: Bot<BotContext> | undefined;
@@ -102,11 +127,12 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     | undefined;
   const wantsTelegram = roleRuns(env.ANLAUF_ROLE, "telegram") || roleRuns(env.ANLAUF_ROLE, "worker");
   if (wantsTelegram && env.TELEGRAM_BOT_TOKEN) {
-    const { buildTelegramBot } = await import("../telegram/setup.ts");
+    const { buildTelegramBot, registerCommands } = await import("../telegram/setup.ts");
     bot = buildTelegramBot(ctx, features, env.TELEGRAM_BOT_TOKEN, env.TELEGRAM_API_ROOT);
     ctx.telegramApi = bot.api;
     if (roleRuns(env.ANLAUF_ROLE, "telegram")) {
       await bot.init();
+      await registerCommands(ctx, bot);
       if (env.TELEGRAM_WEBHOOK_URL) {
         await bot.api.setWebhook(env.TELEGRAM_WEBHOOK_URL, { secret_token: env.TELEGRAM_WEBHOOK_SECRET! });
         telegramWebhook = webhookCallback(bot, "http", { secretToken: env.TELEGRAM_WEBHOOK_SECRET! });
@@ -221,15 +247,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     workers,
     stop: () => {
       // order: stop taking requests, then stop producers of work, then workers, then the stores
-      stopping ??= (async () => {
-        for (const s of stops) {
-          try {
-            await s.fn();
-          } catch (e) {
-            log.warn({ part: s.name, err: (e as Error).message }, "error while stopping");
-          }
-        }
-      })();
+      stopping ??= runStops(stops, log);
       return stopping;
     },
   };

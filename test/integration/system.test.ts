@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadOrganisation } from "../../src/config/org.load.ts";
 import { main } from "../../src/main.ts";
 import { OrgRepository } from "../../src/modules/org/org.repository.ts";
+import { generateKeySpec } from "../../src/privacy/crypto.ts";
+import { EncryptionKeyCheckError } from "../../src/privacy/startup-check.ts";
 import { startTestSystem, type TestSystem } from "../support/system.ts";
 
 let sys: TestSystem;
@@ -72,6 +74,22 @@ describe("running system", () => {
       checks: { postgres: { ok: true }, redis: { ok: false } },
     });
     await other.shutdown();
+  });
+});
+
+describe("encryption keys at start", () => {
+  it("refuses to start with a key that cannot read the stored personal data", async () => {
+    await sys.ctx.db.client.create({
+      data: { locale: "de", pseudonym: "K-KEYS", displayName: sys.ctx.cipher.encrypt("Amira") },
+    });
+    await expect(
+      startTestSystem({
+        label: "sys-key",
+        testDb: sys.testDb,
+        env: { ANLAUF_ENCRYPTION_KEYS: generateKeySpec("test") },
+      }),
+    ).rejects.toThrow(EncryptionKeyCheckError);
+    await sys.ctx.db.client.delete({ where: { pseudonym: "K-KEYS" } });
   });
 });
 
