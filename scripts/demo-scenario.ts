@@ -1,6 +1,24 @@
-// The scripted walk-through of the offline demo. Grows with each capability.
-import type { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
+// The scripted walk-through of the offline demo: a newcomer family finds the bot through the QR code
+// on a flyer in Heepen, picks a language, reads the info sheet, consents, fills in the questionnaire
+// and asks for their status. Everything goes through the local Telegram Bot API (telegram-test-api),
+// at a human pace (the bot's flood limit is real), and the conversation is printed as it happens.
+import type { InlineKeyboardButton } from "grammy/types";
+import type { StoredBotUpdate, TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import type { System } from "../src/app/system.ts";
+import { createCallbackCodec } from "../src/telegram/callback-data.ts";
+
+const PACE_MS = 600;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Telegram HTML → what a person reads. */
+const plainText = (html: string) =>
+  html
+    .replace(/<\/?(b|i|code)>/g, "")
+    .replace(/\u200f/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
 
 export async function playScenario(args: {
   telegram: TelegramServer;
@@ -9,5 +27,157 @@ export async function playScenario(args: {
   slackCalls: string[];
   print: (s: string) => void;
 }): Promise<void> {
-  args.print("scenario: nothing to play yet");
+  const { telegram, token, system, print } = args;
+  const codec = createCallbackCodec(token);
+  // The local Bot API numbers updates from 1 on every start, but the bot remembers update ids for a
+  // day (duplicate filter in Redis), so a second demo run would look like redelivery. Real Telegram
+  // never reuses ids; let the peer's counter start where no earlier run can have been.
+  const peer = telegram as unknown as { updateId: number };
+  peer.updateId = Math.max(peer.updateId, Date.now());
+  const user = { id: 4242, firstName: "Amal" };
+  const client = telegram.getClient(token, { userId: user.id, chatId: user.id, firstName: user.firstName });
+  const from = { from: { id: user.id, is_bot: false, first_name: user.firstName, language_code: "ar" } };
+  // the demo reads best in a language the audience reads; Arabic once the translation exists
+  const locale = system.ctx.i18n.hasResourceBundle("ar", "client") ? "ar" : "en";
+
+  const shown = new Map<number, string>();
+  const mine = () =>
+    telegram.storage.botMessages.filter((m) => String(m.message.chat_id) === String(user.id));
+  const keyboard = (m: StoredBotUpdate) =>
+    (
+      (m.message.reply_markup as { inline_keyboard?: InlineKeyboardButton[][] } | undefined)
+        ?.inline_keyboard ?? []
+    ).map((row) => row.map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : "" })));
+  const render = (m: StoredBotUpdate) => {
+    const rows = keyboard(m)
+      .map((row) => `      ${row.map((b) => `[${b.text}]`).join(" ")}`)
+      .join("\n");
+    const text = plainText(String(m.message.text ?? ""))
+      .split("\n")
+      .map((l) => `   ${l}`)
+      .join("\n");
+    return rows ? `${text}\n${rows}` : text;
+  };
+  const textOnly = (m: StoredBotUpdate) => plainText(String(m.message.text ?? ""));
+  const shownText = new Map<number, string>();
+  /** prints new bot messages and messages that changed since the last look */
+  const flush = () => {
+    for (const m of mine()) {
+      const now = render(m);
+      const before = shown.get(m.messageId);
+      if (before === now) continue;
+      if (before === undefined) print(`\n🤖\n${now}`);
+      else if (shownText.get(m.messageId) === textOnly(m))
+        print(
+          `\n🤖 (updates the buttons of its message)${now.slice(now.indexOf("\n      [") >= 0 ? now.indexOf("\n      [") : now.length) || " – none left"}`,
+        );
+      else print(`\n🤖 (edits its message)\n${now}`);
+      shown.set(m.messageId, now);
+      shownText.set(m.messageId, textOnly(m));
+    }
+  };
+  const changed = () => mine().some((m) => shown.get(m.messageId) !== render(m));
+  /** waits until the bot reacted (something changed) and the expected state is there */
+  const waitFor = async (pred: () => boolean, what: string) => {
+    const until = Date.now() + 15_000;
+    while (!(changed() && pred())) {
+      if (Date.now() > until) throw new Error(`demo scenario: the bot did not answer (${what})`);
+      await sleep(25);
+    }
+    await sleep(50);
+    flush();
+  };
+  /** waits until the bot has been quiet for a second (background messages from the queue) */
+  const settle = async () => {
+    let last = "";
+    for (let quiet = 0; quiet < 1000; ) {
+      const now = mine()
+        .map((m) => `${m.messageId}:${render(m)}`)
+        .join("|");
+      quiet = now === last ? quiet + 100 : 0;
+      last = now;
+      await sleep(100);
+    }
+    flush();
+  };
+  const find = (prefix: string) => {
+    const msgs = mine();
+    for (let i = msgs.length - 1; i >= 0; i--)
+      for (const b of keyboard(msgs[i]!).flat()) {
+        const d = codec.decode(b.data);
+        if (d.ok && (d.payload === prefix || (prefix.endsWith(":") && d.payload.startsWith(prefix))))
+          return { message: msgs[i]!, button: b, payload: d.payload };
+      }
+    return undefined;
+  };
+  const has = (prefix: string, selected?: boolean) => () => {
+    const f = find(prefix);
+    return !!f && (selected === undefined || f.button.text.startsWith("✅") === selected);
+  };
+  const tap = async (payload: string, then: () => boolean) => {
+    await sleep(PACE_MS);
+    const f = find(payload);
+    if (!f) throw new Error(`demo scenario: no button ${payload}`);
+    print(`\n👤 taps [${f.button.text}]`);
+    await client.sendCallback(
+      client.makeCallbackQuery(f.button.data, { ...from, message: { message_id: f.message.messageId } }),
+    );
+    await waitFor(then, payload);
+  };
+  const write = async (text: string, then: () => boolean) => {
+    await sleep(PACE_MS);
+    print(`\n👤 writes: ${text}`);
+    const msg = text.startsWith("/") ? client.makeCommand(text, from) : client.makeMessage(text, from);
+    await (text.startsWith("/") ? client.sendCommand(msg) : client.sendMessage(msg));
+    await waitFor(then, text);
+  };
+
+  print("─── scenario: a family finds the bot through the flyer in Heepen (t.me/<bot>?start=bi-heepen) ───");
+  await write("/start bi-heepen", has("l:"));
+  await tap(`l:${locale}`, has("s:go"));
+  await tap("s:go", has("c:y:"));
+  await tap("c:t:10", has("c:y:10"));
+  await tap("c:y:10", has("i:hh:"));
+  await tap("i:hh:c:family", has("i:ad:"));
+  await tap("i:ad:c:2", has("i:ch:"));
+  await write("3", has("i:di:"));
+  await tap("i:di:c:heepen", has("i:to:"));
+  await tap("i:to:t:education_language", has("i:to:t:education_language", true));
+  await tap("i:to:t:housing", has("i:to:t:housing", true));
+  await tap("i:to:d", has("i:ur:"));
+  await tap("i:ur:t:authority_deadline", has("i:ur:t:authority_deadline", true));
+  await tap("i:ur:d", has("i:la:"));
+  // the bot language is pre-selected; the family speaks the other one too
+  const other = locale === "ar" ? "en" : "ar";
+  await tap(`i:la:t:${other}`, has(`i:la:t:${other}`, true));
+  await tap("i:la:d", has("i:su:"));
+  await tap("i:su:n", has("i:co:"));
+  await tap("i:co:t:in_person", has("i:co:t:in_person", true));
+  await tap("i:co:d", has("i:ti:"));
+  await tap("i:ti:t:morning", has("i:ti:t:morning", true));
+  await tap("i:ti:d", has("i:na:"));
+  await write("Amal", has("i:sm:x"));
+  await tap("i:sm:x", () =>
+    mine().some((m) => /[A-Z]{2}-[2-9A-Z]{4}-[2-9A-Z]{2}/.test(String(m.message.text))),
+  );
+  // triage runs in the background and may write first; let the chat settle, then ask
+  await settle();
+  const before = Math.max(...mine().map((m) => m.messageId));
+  await write("/status", () => mine().some((m) => m.messageId > before));
+
+  const intake = await system.ctx.db.intake.findFirst({
+    where: { client: { telegramUserId: BigInt(user.id) } },
+    orderBy: { submittedAt: "desc" },
+  });
+  if (intake) {
+    const job = await system.ctx.producer
+      .queue("work")
+      .getJob(system.ctx.producer.jobIdOf("intake.triage", { intakeId: intake.id }));
+    print(
+      `\n─── behind the scenes ───\nIntake ${intake.referenceCode}: ${intake.household}, ${intake.adults} adults, ${intake.children} children, ` +
+        `district ${intake.districtId}, topics ${intake.topics.join("+")}, urgency ${intake.urgency.join("+") || "none"}, ` +
+        `source ${intake.source ?? "none"}\nqueued job: ${job ? `${job.name} (${await job.getState()})` : "none"}`,
+    );
+  }
+  if (args.slackCalls.length) print(`Slack calls so far: ${args.slackCalls.join(", ")}`);
 }

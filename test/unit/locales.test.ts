@@ -22,9 +22,13 @@ describe("locales", () => {
     expect(missing).toEqual([]);
   });
 
-  it("falls back de-simple → de → en", async () => {
+  it("falls back de-simple → de → en for a key a locale lacks", async () => {
     const i18n = await createI18n();
-    expect(i18n.t("errors.generic", { lng: "de-simple" })).toBe(i18n.t("errors.generic", { lng: "de" }));
+    i18n.addResource("de", "client", "test.onlyInDe", "nur deutsch");
+    i18n.addResource("en", "client", "test.onlyInEn", "english only");
+    expect(i18n.t("test.onlyInDe", { lng: "de-simple", ns: "client" })).toBe("nur deutsch");
+    expect(i18n.t("test.onlyInEn", { lng: "de-simple", ns: "client" })).toBe("english only");
+    expect(i18n.t("test.onlyInEn", { lng: "ar", ns: "client" })).toBe("english only");
   });
 
   it.each([

@@ -1,0 +1,55 @@
+// The Telegram front door as a vertical slice: language, info sheet, consent, the questionnaire,
+// /status, the small commands, and the outbound `telegram.send` job.
+//
+// Order matters (src/features.ts): `intakeFeature` must come FIRST (its guard filters groups, edits,
+// floods and unsigned buttons for every feature after it) and `clientFallbackFeature` LAST (it
+// answers whatever nobody handled).
+//
+// The /status text comes from a StandingSource. Until the wait-list module provides one, a fallback
+// reads the intake, triage and case tables; pass `standing` to use another:
+//   createIntakeFeature({ standing: (app) => new WaitlistStanding(app.db) })
+import { Composer } from "grammy";
+import type { AppContext, Feature } from "../../app/feature.ts";
+import type { BotContext } from "../../telegram/context.ts";
+import { consentComposer } from "../../telegram/features/consent.ts";
+import { fallbackComposer } from "../../telegram/features/fallback.ts";
+import { guardComposer } from "../../telegram/features/guard.ts";
+import { helpComposer } from "../../telegram/features/help.ts";
+import { intakeComposer } from "../../telegram/features/intake.ts";
+import { type ClientServiceOptions, createServices } from "../../telegram/features/shared.ts";
+import { startComposer } from "../../telegram/features/start.ts";
+import { statusComposer } from "../../telegram/features/status.ts";
+import { telegramSendHandler } from "../../telegram/notifier.ts";
+import { IntakeRepository } from "./intake.repository.ts";
+
+export type IntakeFeatureOptions = ClientServiceOptions;
+
+export function createIntakeFeature(opts: IntakeFeatureOptions = {}): Feature {
+  return {
+    name: "intake",
+    telegram: (app: AppContext) => {
+      const s = createServices(app, opts);
+      const c = new Composer<BotContext>();
+      c.use(
+        guardComposer(s),
+        startComposer(s),
+        consentComposer(s),
+        intakeComposer(s),
+        statusComposer(s),
+        helpComposer(s),
+      );
+      return c;
+    },
+    jobs: (app: AppContext) => ({
+      "telegram.send": telegramSendHandler(app, new IntakeRepository(app.db, app.cipher)),
+    }),
+  };
+}
+
+export const intakeFeature: Feature = createIntakeFeature();
+
+/** Must be the last feature: the localized answer to stickers, photos, unknown commands and stray text. */
+export const clientFallbackFeature: Feature = {
+  name: "client-fallback",
+  telegram: () => fallbackComposer(),
+};

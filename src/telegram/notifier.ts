@@ -1,0 +1,191 @@
+// Outbound messages to clients go through the queue (job `telegram.send`), never straight from a
+// module: the job carries ids and an i18n key, the worker renders the text in the client's CURRENT
+// language from the database and sends it.
+//
+// Rate limits: Telegram allows about one message per second per chat and about 30 per second overall.
+// The overall limit is the telegram-out worker's limiter (src/app/system.ts). The per-chat spacing is
+// reserved atomically in Redis when a message is enqueued: next = max(now, last + 1000 ms), and the
+// job is delayed by next - now. 429 answers that still happen are retried by the auto-retry plugin.
+import { UnrecoverableError } from "bullmq";
+import { type Api, GrammyError } from "grammy";
+import type { Redis } from "ioredis";
+import type { AppContext } from "../app/feature.ts";
+import { isClientLocale } from "../i18n/index.ts";
+import type { ClientLocale } from "../modules/intake/answers.ts";
+import { IntakeRepository, type Recipient } from "../modules/intake/intake.repository.ts";
+import type { ClientNotifier, TemplateParams } from "../modules/notify/notifier.ts";
+import type { Jobs } from "../queue/jobs.ts";
+import type { Handler, PayloadOf, Producer } from "../queue/registry.ts";
+import { referralBlocks } from "./features/info.ts";
+import { escapeHtml, HTML_OPTS, html, isNotModified, type Params, render } from "./features/shared.ts";
+import { etaText } from "./features/status.ts";
+
+export const PER_CHAT_SPACING_MS = 1000;
+
+// KEYS[1] last reserved send time of this client; ARGV[1] spacing ms. Returns the delay in ms.
+// Uses the Redis server's clock, so several producers agree on "now".
+const PACE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local spacing = tonumber(ARGV[1])
+local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+local nxt = now
+if last + spacing > now then nxt = last + spacing end
+redis.call('SET', KEYS[1], nxt, 'PX', nxt - now + spacing * 10)
+return nxt - now
+`;
+
+export class TelegramClientNotifier implements ClientNotifier {
+  private readonly spacingMs: number;
+
+  constructor(
+    private readonly deps: { producer: Producer<Jobs>; redis: Redis; prefix: string; spacingMs?: number },
+  ) {
+    this.spacingMs = deps.spacingMs ?? PER_CHAT_SPACING_MS;
+  }
+
+  async notify(
+    clientId: string,
+    template: string,
+    params: TemplateParams,
+    opts: { key: string; asStatus?: boolean },
+  ): Promise<void> {
+    const delay = await this.reserveSlot(clientId);
+    await this.deps.producer.enqueue(
+      "telegram.send",
+      { clientId, template, params, asStatus: opts.asStatus ?? false, key: opts.key },
+      delay > 0 ? { delay } : {},
+    );
+  }
+
+  /** Reserves the next free send slot of this client; returns how long to wait for it (ms). */
+  async reserveSlot(clientId: string): Promise<number> {
+    const delay = await this.deps.redis.eval(
+      PACE_SCRIPT,
+      1,
+      `${this.deps.prefix}:tg:pace:${clientId}`,
+      this.spacingMs,
+    );
+    return Number(delay);
+  }
+}
+
+export const clientNotifier = (app: AppContext): TelegramClientNotifier =>
+  new TelegramClientNotifier({
+    producer: app.producer,
+    redis: app.redis.client,
+    prefix: app.env.ANLAUF_QUEUE_PREFIX,
+  });
+
+export type SendPayload = PayloadOf<Jobs, "telegram.send">;
+
+/** Telegram's answers that will not change on retry: blocked by the user, chat gone. */
+const permanent = (e: unknown): boolean =>
+  e instanceof GrammyError &&
+  (e.error_code === 403 ||
+    (e.error_code === 400 && /chat not found|user is deactivated|bot was blocked/i.test(e.description)));
+
+async function sendStatus(
+  api: Api,
+  repo: IntakeRepository,
+  clientId: string,
+  to: Recipient,
+  text: string,
+): Promise<number> {
+  if (to.statusMessageId !== null) {
+    try {
+      await api.editMessageText(to.chatId, to.statusMessageId, text, HTML_OPTS);
+      return to.statusMessageId;
+    } catch (e) {
+      if (isNotModified(e)) return to.statusMessageId;
+      // too old to edit, deleted by the person, …: a new status message takes its place
+    }
+  }
+  const msg = await api.sendMessage(to.chatId, text, HTML_OPTS);
+  await repo.setStatusMessageId(clientId, msg.message_id);
+  return msg.message_id;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Room for the frame around a relayed staff message within Telegram's 4096 characters. */
+const RELAYED_BODY_MAX = 3500;
+export const STAFF_MESSAGE = "relay.staff_message";
+
+/**
+ * Job payloads carry ids and codes; some texts need more. The parameters a template may use besides
+ * the payload's own:
+ *   count    = total (i18next plural forms)                       wait-list messages
+ *   eta      = the expected waiting time as a sentence             from etaLow / etaHigh
+ *   target   = the referral office's name and address (HTML)      from targetId (organisation file)
+ *   reason   = why this office (empty when there is no text)      from reasonCode
+ *   message  = the decrypted staff message                        from relayedMessageId (relay.staff_message)
+ * Undefined when there is nothing to deliver (a relayed message that is gone).
+ */
+export async function templateParams(
+  app: AppContext,
+  repo: IntakeRepository,
+  locale: ClientLocale,
+  clientId: string,
+  template: string,
+  params: Record<string, string | number>,
+): Promise<Params | undefined> {
+  const out: Params = { ...params };
+  if (typeof params.total === "number" && params.count === undefined) out.count = params.total;
+  if (params.position !== undefined || params.etaBucket !== undefined) {
+    const low = Number(params.etaLow);
+    const high = Number(params.etaHigh);
+    out.eta = html(
+      etaText(app, locale, Number.isFinite(low) && Number.isFinite(high) ? { low, high } : null),
+    );
+  }
+  if (typeof params.targetId === "string")
+    out.target = html(referralBlocks(app, [params.targetId]) || escapeHtml(params.targetId));
+  if (typeof params.reasonCode === "string") {
+    const key = `status.reason.${params.reasonCode}`;
+    out.reason = app.i18n.exists(key, { lng: locale, ns: "client" })
+      ? html(`\n\n${render(app, locale, key)}`)
+      : "";
+  }
+  if (template === STAFF_MESSAGE) {
+    const id = String(params.relayedMessageId ?? "");
+    const body = UUID.test(id) ? await repo.relayedMessageFor(clientId, id) : undefined;
+    if (body === undefined) return undefined;
+    out.message = body.length > RELAYED_BODY_MAX ? `${body.slice(0, RELAYED_BODY_MAX)} …` : body;
+  }
+  return out;
+}
+
+/** The `telegram.send` job handler. */
+export function telegramSendHandler(
+  app: AppContext,
+  repo = new IntakeRepository(app.db, app.cipher),
+): Handler<SendPayload> {
+  return async (p) => {
+    if (await repo.wasSent(p.key)) return { skipped: "already sent" };
+    const to = await repo.recipient(p.clientId);
+    if (!to) return { skipped: "no recipient" };
+    const locale = isClientLocale(to.locale) ? to.locale : "en";
+    const params = await templateParams(app, repo, locale, p.clientId, p.template, p.params);
+    if (!params) return { skipped: "nothing to deliver" };
+    const count = typeof params.count === "number" ? { count: params.count } : {};
+    if (!app.i18n.exists(p.template, { lng: locale, ns: "client", ...count }))
+      throw new UnrecoverableError(`telegram.send: unknown template ${p.template}`);
+    const api = app.telegramApi;
+    if (!api) throw new Error("telegram.send: this process has no Telegram API client");
+    const text = render(app, locale, p.template, params);
+    let messageId: number;
+    try {
+      messageId = p.asStatus
+        ? await sendStatus(api, repo, p.clientId, to, text)
+        : (await api.sendMessage(to.chatId, text, HTML_OPTS)).message_id;
+    } catch (e) {
+      if (permanent(e))
+        throw new UnrecoverableError(`telegram.send: Telegram refused (${(e as GrammyError).error_code})`);
+      throw e;
+    }
+    if (p.template === STAFF_MESSAGE)
+      await repo.markRelayedDelivered(String(p.params.relayedMessageId), messageId, app.now());
+    await repo.markSent(p.key, messageId);
+    return { messageId };
+  };
+}

@@ -1,0 +1,173 @@
+import type { InlineKeyboardMarkup } from "grammy/types";
+import { describe, expect, it } from "vitest";
+import { loadOrganisation } from "../../src/config/org.load.ts";
+import { CLIENT_LOCALES } from "../../src/modules/intake/answers.ts";
+import {
+  type FlowConfig,
+  initialState,
+  type QuestionStep,
+  STEPS,
+  viewOf,
+} from "../../src/modules/intake/flow.ts";
+import { CALLBACK_DATA_MAX_BYTES, createCallbackCodec } from "../../src/telegram/callback-data.ts";
+import {
+  bitsToChoices,
+  CB,
+  choicesToBits,
+  consentKeyboard,
+  consentManageKeyboard,
+  LOCALE_NATIVE_NAMES,
+  languagePicker,
+  MARK,
+  purposeOfCode,
+  questionKeyboard,
+  summaryKeyboard,
+} from "../../src/telegram/keyboards.ts";
+
+const codec = createCallbackCodec("42:keyboard-test-token-xxxxxxxxxxxx");
+const sign = (p: string) => codec.encode(p);
+const t = (key: string, params?: Record<string, unknown>) =>
+  params ? `${key}(${JSON.stringify(params)})` : key;
+
+const buttons = (k: InlineKeyboardMarkup) =>
+  k.inline_keyboard
+    .flat()
+    .map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : undefined }));
+const payloads = (k: InlineKeyboardMarkup) =>
+  buttons(k).map((b) => {
+    const d = codec.decode(b.data);
+    if (!d.ok) throw new Error(`button ${b.text} has invalid data ${b.data}`);
+    return d.payload;
+  });
+
+describe("language picker", () => {
+  it("offers all twelve languages by their own names, each once", () => {
+    const k = languagePicker(sign);
+    expect(payloads(k).sort()).toEqual(CLIENT_LOCALES.map((l) => `l:${l}`).sort());
+    expect(buttons(k).map((b) => b.text)).toContain("العربية");
+    expect(buttons(k).map((b) => b.text)).toContain("Українська");
+  });
+
+  it("puts Telegram's suggestion first and marks it", () => {
+    const k = languagePicker(sign, "fa");
+    expect(k.inline_keyboard[0]).toHaveLength(1);
+    expect(buttons(k)[0]).toMatchObject({ text: `${MARK.chosen}${LOCALE_NATIVE_NAMES.fa}` });
+    expect(payloads(k)[0]).toBe("l:fa");
+    expect(payloads(k).filter((p) => p === "l:fa")).toHaveLength(1);
+  });
+});
+
+describe("consent keyboards", () => {
+  it("each toggle carries the state after the tap; agree carries the current state", () => {
+    const k = consentKeyboard(t, sign, { partner: true, slack: false });
+    expect(payloads(k)).toEqual(["c:t:00", "c:t:11", "c:y:10", "c:n"]);
+    expect(buttons(k)[0]!.text.startsWith(MARK.on)).toBe(true);
+    expect(buttons(k)[1]!.text.startsWith(MARK.off)).toBe(true);
+  });
+
+  it("bits round-trip and reject garbage", () => {
+    for (const c of [
+      { partner: false, slack: false },
+      { partner: true, slack: true },
+      { partner: false, slack: true },
+    ])
+      expect(bitsToChoices(choicesToBits(c))).toEqual(c);
+    expect(bitsToChoices("2x")).toBeUndefined();
+    expect(bitsToChoices("101")).toBeUndefined();
+    expect(bitsToChoices(undefined)).toBeUndefined();
+  });
+
+  it("/consent offers withdraw for given and give for missing consents", () => {
+    const k = consentManageKeyboard(t, sign, {
+      case_management: true,
+      partner_sharing: false,
+      slack_relay: true,
+    });
+    expect(payloads(k)).toEqual(["k:cm:0", "k:ps:1", "k:sr:0"]);
+    expect(buttons(k)[0]!.text).toContain("consent.manage.withdraw");
+    expect(buttons(k)[1]!.text).toContain("consent.manage.give");
+    expect(purposeOfCode("ps")).toBe("partner_sharing");
+    expect(purposeOfCode("xx")).toBeUndefined();
+  });
+});
+
+describe("question keyboards", () => {
+  const label = (step: QuestionStep, value: string) => `${step}.${value}`;
+
+  it.each(["orgs/bielefeld.yaml", "orgs/kreis-warendorf.yaml"])(
+    "every button of every step fits in 64 bytes (%s)",
+    async (file) => {
+      const org = await loadOrganisation(file);
+      const config: FlowConfig = { districtIds: org.regions.flatMap((r) => r.districts.map((d) => d.id)) };
+      for (const step of STEPS.filter((s) => s !== "summary") as QuestionStep[]) {
+        const v = viewOf({ ...initialState(), step }, config);
+        if (v.kind !== "question") throw new Error("question expected");
+        const k = questionKeyboard(v, { t, sign, label });
+        for (const b of buttons(k))
+          expect(Buffer.byteLength(b.data!)).toBeLessThanOrEqual(CALLBACK_DATA_MAX_BYTES);
+        expect(payloads(k).every((p) => p.startsWith(`i:${CB.intake(step, "b").split(":")[1]}:`))).toBe(true);
+      }
+      for (const b of buttons(summaryKeyboard(t, sign)))
+        expect(Buffer.byteLength(b.data!)).toBeLessThanOrEqual(CALLBACK_DATA_MAX_BYTES);
+    },
+  );
+
+  const config: FlowConfig = { districtIds: ["mitte", "heepen"] };
+
+  it("a multi-select step: toggles with marks, then back, none and done", () => {
+    const v = viewOf(
+      { ...initialState(), step: "urgency", draft: { ...initialState().draft, urgency: ["eviction"] } },
+      config,
+    );
+    if (v.kind !== "question") throw new Error();
+    const k = questionKeyboard(v, { t, sign, label });
+    expect(payloads(k)).toEqual([
+      "i:ur:t:eviction",
+      "i:ur:t:benefits_loss",
+      "i:ur:t:health_emergency",
+      "i:ur:t:authority_deadline",
+      "i:ur:b",
+      "i:ur:n",
+      "i:ur:d",
+    ]);
+    expect(buttons(k)[0]!.text).toBe(`${MARK.chosen}urgency.eviction`);
+    expect(buttons(k)[1]!.text).toBe(`${MARK.off}urgency.benefits_loss`);
+  });
+
+  it("a single choice step has no controls on the first question", () => {
+    const v = viewOf(initialState(), config);
+    if (v.kind !== "question") throw new Error();
+    const k = questionKeyboard(v, { t, sign, label });
+    expect(payloads(k)).toEqual(["i:hh:c:single", "i:hh:c:family"]);
+    expect(k.inline_keyboard).toHaveLength(1);
+  });
+
+  it("the suggested district is marked", () => {
+    const draft = { ...initialState().draft, suggestedDistrictId: "heepen" };
+    const v = viewOf({ ...initialState(), step: "district", draft }, config);
+    if (v.kind !== "question") throw new Error();
+    const k = questionKeyboard(v, { t, sign, label });
+    expect(buttons(k)[0]!.text).toBe(`${MARK.suggested}district.heepen`);
+  });
+
+  it("the name step offers back and skip only", () => {
+    const v = viewOf({ ...initialState(), step: "name" }, config);
+    if (v.kind !== "question") throw new Error();
+    expect(payloads(questionKeyboard(v, { t, sign, label }))).toEqual(["i:na:b", "i:na:s"]);
+  });
+
+  it("the summary offers an edit per section, back and send", () => {
+    expect(payloads(summaryKeyboard(t, sign))).toEqual([
+      "i:sm:e:household",
+      "i:sm:e:district",
+      "i:sm:e:topics",
+      "i:sm:e:urgency",
+      "i:sm:e:languages",
+      "i:sm:e:support",
+      "i:sm:e:contact",
+      "i:sm:e:name",
+      "i:sm:b",
+      "i:sm:x",
+    ]);
+  });
+});
