@@ -11,6 +11,7 @@
 //
 // `organisationSchema` chains all three for callers that build an organisation in code (tests).
 import { z } from "zod";
+import { appointmentsConfigSchema } from "../modules/appointments/config.ts";
 import {
   CONTACT_MODES,
   EXISTING_SUPPORT,
@@ -280,6 +281,24 @@ const relaySchema = z.strictObject({
   reportChannel: slackChannel().optional(),
 });
 
+/**
+ * Retention of personal data (optional section): erased this many days after all of a client's
+ * requests were finished (cases closed, referrals made), or after an intake that was started but
+ * never submitted fell silent. Defaults: 90 days (like Integreat) and 30 days.
+ */
+export const DEFAULT_RETENTION = { afterClosureDays: 90, abandonedIntakeDays: 30, enabled: true } as const;
+export type RetentionConfig = z.output<typeof retentionSchema>;
+/** The retention settings of an organisation, with the defaults when the section is absent. */
+export const retentionOf = (org: { retention?: RetentionConfig | undefined }): RetentionConfig =>
+  org.retention ?? { ...DEFAULT_RETENTION };
+
+const retentionSchema = z.strictObject({
+  afterClosureDays: z.int().min(1).max(3650).default(DEFAULT_RETENTION.afterClosureDays),
+  abandonedIntakeDays: z.int().min(1).max(3650).default(DEFAULT_RETENTION.abandonedIntakeDays),
+  /** false: the scheduled job only reports what it would erase (the CLI can still erase) */
+  enabled: z.boolean().default(true),
+});
+
 /** Structure and per-field defaults of the file; cross-references are checked separately. */
 export const organisationFileSchema = z.strictObject({
   municipality: municipalitySchema,
@@ -292,6 +311,9 @@ export const organisationFileSchema = z.strictObject({
   referralTargets: z.array(referralTargetSchema).default([]),
   deepLinks: z.array(deepLinkSchema).default([]),
   relay: relaySchema.prefault({}),
+  retention: retentionSchema.optional(),
+  /** Appointments and reminders (optional; defaults in src/modules/appointments/config.ts). */
+  appointments: appointmentsConfigSchema.optional(),
 });
 
 /** What the file may contain (before defaults). */

@@ -1,0 +1,54 @@
+// Case phases, development plan and the committee report as a vertical slice: the Slack listeners
+// for the case card ("case_*" actions) and the monthly report post (job "report.post", a job
+// scheduler when relay.reportChannel is configured), which enqueues a Slack notice the Slack feature
+// delivers (refId "report:<from>:<to>:public", built with createReportBundle).
+import type { AppContext, Feature } from "../../app/feature.ts";
+import { QUEUES } from "../../queue/jobs.ts";
+import { noticeRef } from "../privacy/notices.ts";
+import { isoDay, lastDay } from "../reports/render.ts";
+import { previousMonth } from "../reports/report.service.ts";
+import { CaseLifecycleService } from "./lifecycle.service.ts";
+import { registerCaseListeners } from "./slack.ts";
+
+export const REPORT_SCHEDULER_ID = "report-post";
+/** 07:00 on the first day of every month: the previous month's report */
+export const REPORT_CRON = "0 7 1 * *";
+
+export const lifecycleOf = (app: AppContext): CaseLifecycleService =>
+  new CaseLifecycleService({
+    db: app.db,
+    jobs: app.producer,
+    cipher: app.cipher,
+    log: app.log,
+    now: app.now,
+  });
+
+export const casesFeature: Feature = {
+  name: "cases",
+  slack: (app) => (bolt) =>
+    registerCaseListeners(bolt as unknown as Parameters<typeof registerCaseListeners>[0], {
+      db: app.db,
+      lifecycle: lifecycleOf(app),
+      i18n: app.i18n,
+      log: app.log,
+    }),
+  jobs: (app) => ({
+    "report.post": async () => {
+      const { from, to } = previousMonth(app.now());
+      const refId = noticeRef.report(isoDay(from), lastDay(to), "public");
+      await app.producer.enqueue("slack.deliver", { kind: "notice", refId, key: `report.${isoDay(from)}` });
+      return refId;
+    },
+  }),
+  start: async (app) => {
+    if (!app.org.relay.reportChannel) return;
+    await app.producer
+      .queue(QUEUES.work)
+      .upsertJobScheduler(
+        REPORT_SCHEDULER_ID,
+        { pattern: REPORT_CRON, tz: app.org.municipality.timezone },
+        { name: "report.post", data: {} },
+      );
+    app.log.info({ cron: REPORT_CRON }, "committee report scheduled");
+  },
+};

@@ -1,0 +1,147 @@
+// The case-management process as data (DOMAIN.md): first consultation → assessment → goal agreement →
+// service steering and monitoring → re-assessment (and back to steering) → closure with a reason.
+// Pure rules: which phase may follow which, and who may make the move. The matching module owns the
+// way in (waiting → pending_acceptance → first_consultation); this module owns the work phases and
+// the way out.
+import type { CasePhase, ClosureReason } from "../../generated/prisma/enums.ts";
+
+export type { CasePhase, ClosureReason };
+
+/** Phases a case manager works in, in process order. */
+export const WORK_PHASES = [
+  "first_consultation",
+  "assessment",
+  "goal_agreement",
+  "service_steering",
+  "reassessment",
+] as const satisfies readonly CasePhase[];
+export type WorkPhase = (typeof WORK_PHASES)[number];
+
+/** Closure reasons staff choose from; `erased` is set only by the erasure of a client's data. */
+export const STAFF_CLOSURE_REASONS = [
+  "goals_reached",
+  "moved_away",
+  "referred",
+  "no_contact",
+  "withdrawn",
+] as const satisfies readonly ClosureReason[];
+export type StaffClosureReason = (typeof STAFF_CLOSURE_REASONS)[number];
+
+/**
+ * Moves between work phases. Going back is allowed where the process loops: a goal agreement that
+ * shows the assessment was incomplete, and the regular re-assessment, which leads to new goals or
+ * back to steering. Closing is possible from every open phase (see `checkTransition`).
+ */
+export const WORK_TRANSITIONS: Readonly<Record<WorkPhase, readonly WorkPhase[]>> = {
+  first_consultation: ["assessment"],
+  assessment: ["goal_agreement", "first_consultation"],
+  goal_agreement: ["service_steering", "assessment"],
+  service_steering: ["reassessment"],
+  reassessment: ["service_steering", "goal_agreement", "assessment"],
+};
+
+export const isWorkPhase = (p: string): p is WorkPhase => (WORK_PHASES as readonly string[]).includes(p);
+export const isStaffClosureReason = (r: string): r is StaffClosureReason =>
+  (STAFF_CLOSURE_REASONS as readonly string[]).includes(r);
+
+/** Who asks for a move. Staff are identified by their case-manager row. */
+export type Actor =
+  | { kind: "cm"; cmId: string; teamLead: boolean; coordinator?: boolean }
+  | { kind: "system" }
+  | { kind: "client"; clientId: string };
+
+export const actorString = (a: Actor): string =>
+  a.kind === "cm" ? `cm:${a.cmId}` : a.kind === "client" ? `client:${a.clientId}` : "system";
+
+export interface TransitionRequest {
+  from: CasePhase;
+  to: CasePhase;
+  /** required when `to` is closed, forbidden otherwise */
+  reason?: ClosureReason;
+  actor: Actor;
+  /** the case manager responsible for the case now */
+  caseCmId: string | null;
+}
+
+export type TransitionRefusal =
+  | "same_phase"
+  | "not_allowed"
+  | "not_responsible"
+  | "reason_required"
+  | "reason_not_allowed"
+  | "already_closed"
+  | "reopen_team_lead_only";
+
+export type TransitionCheck = { ok: true } | { ok: false; code: TransitionRefusal };
+
+/** Staff may act on a case they are responsible for; a team lead (supervision) on every case. */
+export function mayActOnCase(actor: Actor, caseCmId: string | null): boolean {
+  if (actor.kind === "system") return true;
+  if (actor.kind === "client") return false;
+  return actor.teamLead || (caseCmId !== null && actor.cmId === caseCmId);
+}
+
+/** Staff may read a case's personal data under the same rule, plus coordinators (statistics, audit). */
+export function mayReadCase(actor: Actor, caseCmId: string | null): boolean {
+  return mayActOnCase(actor, caseCmId) || (actor.kind === "cm" && actor.coordinator === true);
+}
+
+export function checkTransition(req: TransitionRequest): TransitionCheck {
+  const { from, to, reason, actor } = req;
+  if (from === to) return { ok: false, code: "same_phase" };
+
+  if (to === "closed") {
+    if (!reason) return { ok: false, code: "reason_required" };
+    if (reason === "erased") {
+      // only the erasure of the client's data closes a case as erased
+      if (actor.kind === "cm") return { ok: false, code: "reason_not_allowed" };
+      return { ok: true };
+    }
+    if (actor.kind === "client")
+      return reason === "withdrawn" ? { ok: true } : { ok: false, code: "not_allowed" };
+    if (!mayActOnCase(actor, req.caseCmId)) return { ok: false, code: "not_responsible" };
+    // a case still waiting or offered has no responsible case manager yet: only a team lead or the
+    // system may end it (e.g. the person withdrew, or moved away before a slot was free)
+    if ((from === "waiting" || from === "pending_acceptance") && actor.kind === "cm" && !actor.teamLead)
+      return { ok: false, code: "not_responsible" };
+    return { ok: true };
+  }
+  if (reason) return { ok: false, code: "reason_not_allowed" };
+
+  if (from === "closed") {
+    // reopening: a team lead's decision, back to the first consultation
+    if (to !== "first_consultation") return { ok: false, code: "already_closed" };
+    if (actor.kind === "system" || (actor.kind === "cm" && actor.teamLead)) return { ok: true };
+    return { ok: false, code: "reopen_team_lead_only" };
+  }
+  if (!isWorkPhase(from) || !isWorkPhase(to)) return { ok: false, code: "not_allowed" };
+  if (!WORK_TRANSITIONS[from].includes(to)) return { ok: false, code: "not_allowed" };
+  if (!mayActOnCase(actor, req.caseCmId)) return { ok: false, code: "not_responsible" };
+  return { ok: true };
+}
+
+/** The phases a given actor can move a case to from `from` (buttons to show). */
+export function nextPhases(from: CasePhase, actor: Actor, caseCmId: string | null): WorkPhase[] {
+  const candidates: WorkPhase[] =
+    from === "closed" ? ["first_consultation"] : isWorkPhase(from) ? [...WORK_TRANSITIONS[from]] : [];
+  return candidates.filter((to) => checkTransition({ from, to, actor, caseCmId }).ok);
+}
+
+/** Whether the actor may close a case in phase `from` (with a staff reason). */
+export function mayClose(from: CasePhase, actor: Actor, caseCmId: string | null): boolean {
+  if (from === "closed") return false;
+  return checkTransition({ from, to: "closed", reason: "goals_reached", actor, caseCmId }).ok;
+}
+
+/** Development-plan goals are agreed and kept up to date from the assessment on. */
+export const GOAL_PHASES = [
+  "assessment",
+  "goal_agreement",
+  "service_steering",
+  "reassessment",
+] as const satisfies readonly CasePhase[];
+export const goalsEditableIn = (phase: CasePhase): boolean =>
+  (GOAL_PHASES as readonly string[]).includes(phase);
+
+/** Phases in which a case holds a slot of its case manager (equal to matching's OPEN_PHASES). */
+export const holdsCapacity = (phase: CasePhase): boolean => phase !== "waiting" && phase !== "closed";

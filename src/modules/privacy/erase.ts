@@ -1,0 +1,402 @@
+// /delete and retention: erase a client's personal data while the committee report keeps its counts.
+//
+// What erasure does, in one transaction:
+// - writes one ErasedTally per request (intake) with its non-personal facts (household kind, persons,
+//   district, topics, country, agency, dates, route, closure reason): no ids, no free text, so the
+//   report counts the person without being able to point at them
+// - closes open cases with reason `erased` (through CaseLifecycleService: CaseEvent + AuditLog,
+//   pending offer revoked, future appointments cancelled, wait-list entry withdrawn, slot freed)
+// - deletes Conversation, HouseholdMember and Consent rows
+// - blanks RelayedMessage bodies and Goal texts, nulls Assignment decline reasons
+// - strips the intake's answers that are not needed to find the case again (topics, languages, …)
+//   and the matching inputs stored with assignment decisions
+// - turns the Client row into a tombstone: Telegram ids, name, phone, district, country and source
+//   nulled, erasedAt set (the pseudonym stays: staff see that "K-7F3Q" was erased)
+// What it keeps: the tombstone, the case and intake rows with their ids, reference code, household
+// size and district (the case manager's history of their own work), CaseEvents and the AuditLog
+// (ids and codes only). The report reads erased clients from their tallies only.
+//
+// After the commit: queued jobs that reference the client, its cases, assignments, appointments or
+// messages are removed from Redis; other Redis keys that contain the client's id or Telegram id
+// (visitor state, conversation caches) are deleted; the freed slots are pulled from the wait list;
+// each case manager concerned gets a notice (slack.deliver "notice", refId erased:<caseId>).
+//
+// Erasing twice is harmless: the second call finds the tombstone and does nothing.
+import type { JobType, Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Db, Tx } from "../../db/client.ts";
+import type { Logger } from "../../lib/logger.ts";
+import type { FieldCipher } from "../../privacy/crypto.ts";
+import { type Jobs, QUEUES } from "../../queue/jobs.ts";
+import type { Producer } from "../../queue/registry.ts";
+import { AuditRepository } from "../audit/audit.repository.ts";
+import { CaseLifecycleService } from "../cases/lifecycle.service.ts";
+import { holdsCapacity } from "../cases/phases.ts";
+import { inTx } from "../matching/tx.ts";
+import { erasedFactsJson } from "../reports/aggregate.ts";
+import { noticeRef } from "./notices.ts";
+
+export type ErasureMode = "request" | "retention_closed" | "retention_abandoned";
+
+export interface ErasureDeps {
+  db: Db;
+  cipher: FieldCipher;
+  producer: Pick<Producer<Jobs>, "enqueue" | "queue">;
+  redis: Redis;
+  prefix: string;
+  log: Logger;
+  now: () => Date;
+}
+
+export interface ErasureResult {
+  status: "erased" | "already_erased" | "not_found";
+  casesClosed: number;
+  tallies: number;
+  jobsRemoved: number;
+  redisKeysDeleted: number;
+  notifiedCases: string[];
+}
+
+const EMPTY: Omit<ErasureResult, "status"> = {
+  casesClosed: 0,
+  tallies: 0,
+  jobsRemoved: 0,
+  redisKeysDeleted: 0,
+  notifiedCases: [],
+};
+
+export class ErasureService {
+  private readonly lifecycle: CaseLifecycleService;
+
+  constructor(private readonly deps: ErasureDeps) {
+    this.lifecycle = new CaseLifecycleService({
+      db: deps.db,
+      jobs: deps.producer,
+      cipher: deps.cipher,
+      log: deps.log,
+      now: deps.now,
+    });
+  }
+
+  async erase(
+    clientId: string,
+    opts: { mode: ErasureMode; actor?: string } = { mode: "request" },
+  ): Promise<ErasureResult> {
+    const now = this.deps.now();
+    const actor = opts.actor ?? (opts.mode === "request" ? `client:${clientId}` : "system");
+    const tx1 = await inTx(this.deps.db, (tx) => this.eraseInTx(tx, clientId, now, opts.mode, actor), {
+      timeout: 60_000,
+    });
+    if (tx1.status !== "erased") return { ...EMPTY, status: tx1.status };
+
+    // after the commit: Redis, the wait list, the case managers (each best effort and logged)
+    let jobsRemoved = 0;
+    let redisKeysDeleted = 0;
+    try {
+      jobsRemoved = await removeQueuedJobs(
+        Object.values(QUEUES).map((q) => this.deps.producer.queue(q)),
+        tx1.refs,
+      );
+    } catch (e) {
+      this.deps.log.warn({ clientId, err: (e as Error).name }, "erasure: removing queued jobs failed");
+    }
+    try {
+      redisKeysDeleted = await deleteRedisKeys(
+        this.deps.redis,
+        this.deps.prefix,
+        [clientId, ...tx1.telegramIds],
+        Object.values(QUEUES),
+      );
+    } catch (e) {
+      this.deps.log.warn({ clientId, err: (e as Error).name }, "erasure: deleting redis keys failed");
+    }
+    for (const cmId of new Set(tx1.freedCmIds)) await this.lifecycle.pull(cmId, now);
+    for (const assignmentId of tx1.revokedAssignments)
+      await this.bestEffort("assignment update", () =>
+        this.deps.producer.enqueue("slack.deliver", {
+          kind: "assignment_update",
+          refId: assignmentId,
+          key: `erased.${assignmentId}`,
+        }),
+      );
+    for (const caseId of tx1.notifyCases)
+      await this.bestEffort("notice", () =>
+        this.deps.producer.enqueue("slack.deliver", {
+          kind: "notice",
+          refId: noticeRef.erased(caseId),
+          key: `erased.${caseId}`,
+        }),
+      );
+    this.deps.log.info(
+      {
+        clientId,
+        mode: opts.mode,
+        cases: tx1.casesClosed,
+        tallies: tx1.tallies,
+        jobsRemoved,
+        redisKeysDeleted,
+      },
+      "client data erased",
+    );
+    return {
+      status: "erased",
+      casesClosed: tx1.casesClosed,
+      tallies: tx1.tallies,
+      jobsRemoved,
+      redisKeysDeleted,
+      notifiedCases: tx1.notifyCases,
+    };
+  }
+
+  private async bestEffort(what: string, fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (e) {
+      this.deps.log.warn({ what, err: (e as Error).name }, "erasure: follow-up failed");
+    }
+  }
+
+  private async eraseInTx(tx: Tx, clientId: string, now: Date, mode: ErasureMode, actor: string) {
+    const rows = await tx.$queryRaw<
+      { erasedAt: Date | null; telegramUserId: bigint | null; telegramChatId: bigint | null }[]
+    >`
+      SELECT "erasedAt", "telegramUserId", "telegramChatId" FROM "Client" WHERE id = ${clientId}::uuid FOR UPDATE`;
+    const client = rows[0];
+    if (!client) return { status: "not_found" as const };
+    if (client.erasedAt) return { status: "already_erased" as const };
+    const telegramIds = [client.telegramUserId, client.telegramChatId]
+      .filter((x): x is bigint => x !== null)
+      .map(String);
+
+    const full = await tx.client.findUniqueOrThrow({
+      where: { id: clientId },
+      select: {
+        originCountry: true,
+        intakes: {
+          select: {
+            id: true,
+            household: true,
+            topics: true,
+            districtId: true,
+            submittedAt: true,
+            triage: { select: { route: true, referralTarget: true } },
+            waitlistEntry: { select: { id: true, enqueuedAt: true, leftAt: true, status: true } },
+            case: {
+              select: {
+                id: true,
+                phase: true,
+                cmId: true,
+                persons: true,
+                districtId: true,
+                openedAt: true,
+                closedAt: true,
+                closureReason: true,
+                cm: { select: { agencyId: true } },
+                assignments: { select: { id: true, status: true, decidedAt: true } },
+                appointments: { select: { id: true, status: true, startsAt: true } },
+                relayedMessages: { select: { id: true } },
+              },
+            },
+          },
+        },
+      },
+    });
+
+    // ids whose queued jobs must go
+    const refs = new Set<string>([clientId]);
+    const freedCmIds: string[] = [];
+    const revokedAssignments: string[] = [];
+    const notifyCases: string[] = [];
+    let casesClosed = 0;
+    let tallies = 0;
+    for (const i of full.intakes) {
+      refs.add(i.id);
+      const k = i.case;
+      if (k) {
+        refs.add(k.id);
+        for (const a of k.assignments) refs.add(a.id);
+        for (const a of k.appointments) refs.add(a.id);
+        for (const m of k.relayedMessages) refs.add(m.id);
+        const pending = k.assignments.find((a) => a.status === "pending");
+        if (k.phase !== "closed") {
+          const r = await this.lifecycle.moveInTx(tx, k.id, "closed", { kind: "system" }, now, {
+            reason: "erased",
+          });
+          if (r.ok) {
+            casesClosed++;
+            if (r.freedCmId) freedCmIds.push(r.freedCmId);
+            if (pending) revokedAssignments.push(pending.id);
+            if (k.cmId && holdsCapacity(k.phase)) notifyCases.push(k.id);
+          }
+        }
+      }
+      if (mode === "retention_abandoned") continue;
+      const accepted = k?.assignments
+        .filter((a) => (a.status === "accepted" || a.status === "moved") && a.decidedAt)
+        .map((a) => a.decidedAt!.getTime());
+      const firstAppt = k?.appointments
+        .filter((a) => a.status !== "cancelled")
+        .map((a) => a.startsAt.getTime());
+      const wasOpen = k && k.phase !== "closed";
+      await tx.erasedTally.create({
+        data: {
+          erasedAt: now,
+          facts: erasedFactsJson({
+            intake: {
+              submittedAt: i.submittedAt,
+              route: i.triage?.route ?? null,
+              referralTarget: i.triage?.referralTarget ?? null,
+            },
+            case: k
+              ? {
+                  household: i.household,
+                  persons: k.persons,
+                  districtId: k.districtId,
+                  topics: i.topics,
+                  originCountry: full.originCountry,
+                  agencyId: k.cm?.agencyId ?? null,
+                  openedAt: k.openedAt,
+                  acceptedAt: accepted?.length ? new Date(Math.min(...accepted)) : null,
+                  closedAt: wasOpen ? now : k.closedAt,
+                  closureReason: wasOpen ? "erased" : k.closureReason,
+                  firstAppointmentAt: firstAppt?.length ? new Date(Math.min(...firstAppt)) : null,
+                }
+              : null,
+            wait: i.waitlistEntry
+              ? {
+                  enqueuedAt: i.waitlistEntry.enqueuedAt,
+                  leftAt: i.waitlistEntry.status === "waiting" ? now : i.waitlistEntry.leftAt,
+                  status: i.waitlistEntry.status === "waiting" ? "withdrawn" : i.waitlistEntry.status,
+                }
+              : null,
+          }),
+        },
+      });
+      tallies++;
+    }
+
+    const intakeIds = full.intakes.map((i) => i.id);
+    const caseIds = full.intakes.flatMap((i) => (i.case ? [i.case.id] : []));
+    await tx.conversation.deleteMany({ where: { clientId } });
+    await tx.householdMember.deleteMany({ where: { clientId } });
+    await tx.consent.deleteMany({ where: { clientId } });
+    await tx.relayedMessage.updateMany({ where: { caseId: { in: caseIds } }, data: { body: "" } });
+    await tx.goal.updateMany({ where: { caseId: { in: caseIds } }, data: { text: "" } });
+    await tx.assignment.updateMany({ where: { caseId: { in: caseIds } }, data: { declineReason: null } });
+    await tx.assignmentDecision.updateMany({
+      where: { caseId: { in: caseIds } },
+      data: { inputs: { erased: true } },
+    });
+    await tx.intake.updateMany({
+      where: { id: { in: intakeIds } },
+      data: {
+        topics: [],
+        urgency: [],
+        languages: [],
+        existingSupport: [],
+        contactModes: [],
+        timesOfDay: [],
+        source: null,
+      },
+    });
+    await tx.waitlistEntry.updateMany({
+      where: { clientId, status: "waiting" },
+      data: { status: "withdrawn", leftAt: now, lastNotifiedEta: null, lastNotifiedPosition: null },
+    });
+    await tx.client.update({
+      where: { id: clientId },
+      data: {
+        telegramUserId: null,
+        telegramChatId: null,
+        displayName: null,
+        phone: null,
+        source: null,
+        districtId: null,
+        originCountry: null,
+        statusMessageId: null,
+        erasedAt: now,
+      },
+    });
+    await new AuditRepository(tx).record(
+      {
+        actor,
+        action: "client.erased",
+        clientId,
+        at: now,
+        data: { mode, cases: caseIds.length, casesClosed, tallies },
+      },
+      tx,
+    );
+    if (mode === "retention_abandoned" && intakeIds.length === 0) {
+      // an intake that was never submitted leaves nothing worth a tombstone
+      await tx.client.delete({ where: { id: clientId } });
+    }
+    return {
+      status: "erased" as const,
+      telegramIds,
+      refs,
+      freedCmIds,
+      revokedAssignments,
+      notifyCases,
+      casesClosed,
+      tallies,
+    };
+  }
+}
+
+const JOB_STATES: JobType[] = ["wait", "delayed", "prioritized", "waiting-children", "completed", "failed"];
+
+/** Removes every job whose payload mentions one of the ids (active jobs are left to finish). */
+export async function removeQueuedJobs(queues: Queue[], ids: Set<string>, page = 500): Promise<number> {
+  if (ids.size === 0) return 0;
+  const needles = [...ids];
+  let removed = 0;
+  for (const q of queues) {
+    for (let start = 0; ; start += page) {
+      const jobs = await q.getJobs(JOB_STATES, start, start + page - 1, true);
+      if (jobs.length === 0) break;
+      let removedHere = 0;
+      for (const j of jobs) {
+        if (!j?.id) continue;
+        const data = JSON.stringify(j.data ?? {});
+        if (!needles.some((n) => data.includes(n) || j.id!.includes(n))) continue;
+        try {
+          await j.remove();
+          removed++;
+          removedHere++;
+        } catch {
+          // locked by a worker right now: it will find the client erased and do nothing
+        }
+      }
+      // removing shifts the ranges: step back by what we removed
+      start -= removedHere;
+    }
+  }
+  return removed;
+}
+
+/**
+ * Deletes keys under the prefix whose name contains one of the needles (client id, Telegram ids),
+ * except the queues' own keys (those go through job.remove()).
+ */
+export async function deleteRedisKeys(
+  redis: Redis,
+  prefix: string,
+  needles: string[],
+  queueNames: string[],
+): Promise<number> {
+  let deleted = 0;
+  const queueKey = (k: string) => queueNames.some((q) => k.startsWith(`${prefix}:${q}:`));
+  // the id as a whole key segment: "tg:visitor:42" matches 42, "tg:update:4242" does not
+  const patterns = needles.filter(Boolean).flatMap((n) => [`${prefix}:*:${n}`, `${prefix}:*:${n}:*`]);
+  for (const pattern of patterns) {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+      cursor = next;
+      const mine = keys.filter((k) => !queueKey(k));
+      if (mine.length) deleted += await redis.del(...mine);
+    } while (cursor !== "0");
+  }
+  return deleted;
+}

@@ -1,0 +1,164 @@
+// Client rights in the bot and retention, as a vertical slice:
+//   /mydata  everything stored about the client, as a JSON file (sendDocument) or, where the Bot API
+//            peer cannot take files, as a series of messages with localized labels
+//   /delete  asks for confirmation (inline buttons), then erases (ErasureService); a second /delete
+//            finds nothing and says so
+//   job "privacy.retention" (daily job scheduler) erases what is past the retention times
+//
+// Registered in src/features.ts BEFORE the intake feature, so these commands win over its
+// placeholders. That also means the intake guard has not run yet: this composer does its own checks
+// (private chats only, signed and fresh callback data).
+import { Composer, InlineKeyboard, InputFile } from "grammy";
+import type { AppContext, Feature } from "../../app/feature.ts";
+import { retentionOf } from "../../config/org.schema.ts";
+import { QUEUES } from "../../queue/jobs.ts";
+import { type CallbackCodec, createCallbackCodec } from "../../telegram/callback-data.ts";
+import type { BotContext } from "../../telegram/context.ts";
+import { callbackSecret } from "../../telegram/features/shared.ts";
+import { AuditRepository } from "../audit/audit.repository.ts";
+import { deleteRedisKeys, ErasureService } from "./erase.ts";
+import { exportClientData, exportMessages } from "./export.ts";
+import { runRetention } from "./retention.ts";
+
+export const RETENTION_SCHEDULER_ID = "privacy-retention";
+/** 03:30 every night, in the municipality's time zone */
+export const RETENTION_CRON = "30 3 * * *";
+/** a delete confirmation button works this long */
+export const CONFIRM_MINUTES = 10;
+
+export function erasureServiceOf(app: AppContext): ErasureService {
+  return new ErasureService({
+    db: app.db,
+    cipher: app.cipher,
+    producer: app.producer,
+    redis: app.redis.client,
+    prefix: app.env.ANLAUF_QUEUE_PREFIX,
+    log: app.log,
+    now: app.now,
+  });
+}
+
+const minuteOf = (d: Date) => Math.floor(d.getTime() / 60_000);
+
+export function privacyComposer(
+  app: AppContext,
+  codec: CallbackCodec = createCallbackCodec(callbackSecret(app)),
+) {
+  const c = new Composer<BotContext>();
+  const pm = c.filter((ctx) => ctx.chat?.type === "private" && !!ctx.from && !ctx.from.is_bot);
+  const t = (ctx: BotContext, key: string, params?: Record<string, unknown>) =>
+    app.i18n.t(`privacy:${key}`, { lng: ctx.locale, ...params }) as string;
+  const audit = new AuditRepository(app.db);
+
+  pm.command("mydata", async (ctx) => {
+    const clientId = ctx.clientId;
+    const doc = clientId ? await exportClientData(app.db, app.cipher, clientId) : null;
+    if (!clientId || !doc) {
+      await ctx.reply(t(ctx, "mydata.nothing"));
+      return;
+    }
+    await audit.record({ actor: `client:${clientId}`, action: "client.exported", clientId, at: app.now() });
+    await ctx.reply(t(ctx, "mydata.intro"));
+    const json = Buffer.from(JSON.stringify(doc, null, 2), "utf8");
+    try {
+      await ctx.replyWithDocument(new InputFile(json, `${doc.client.pseudonym}-data.json`), {
+        caption: t(ctx, "mydata.caption"),
+      });
+      return;
+    } catch (e) {
+      // peers without sendDocument (telegram-test-api) and file-size limits: messages instead
+      app.log.info(
+        { clientId, err: (e as Error).name },
+        "mydata: document not sent, falling back to messages",
+      );
+    }
+    const tt = (key: string, params?: Record<string, unknown>) =>
+      app.i18n.t(key, { lng: ctx.locale, ...params }) as string;
+    for (const text of exportMessages(doc, tt)) await ctx.reply(text);
+  });
+
+  pm.command("delete", async (ctx) => {
+    if (!ctx.clientId) {
+      // a visitor or an already erased client: at most some visitor state in Redis is left
+      await deleteRedisKeys(
+        app.redis.client,
+        app.env.ANLAUF_QUEUE_PREFIX,
+        [String(ctx.from!.id)],
+        Object.values(QUEUES),
+      );
+      await ctx.reply(t(ctx, "delete.nothing"));
+      return;
+    }
+    const m = minuteOf(app.now());
+    const kb = new InlineKeyboard()
+      .text(t(ctx, "delete.yes"), codec.encode(`pv:del:y:${m}`))
+      .row()
+      .text(t(ctx, "delete.no"), codec.encode(`pv:del:n:${m}`));
+    await ctx.reply(t(ctx, "delete.confirm"), { reply_markup: kb });
+  });
+
+  c.on("callback_query:data", async (ctx, next) => {
+    const raw = ctx.callbackQuery.data;
+    if (!raw.startsWith("pv:")) return next();
+    const decoded = codec.decode(raw);
+    const [, what, answer, minute] = decoded.ok ? decoded.parts : [];
+    if (!decoded.ok || what !== "del" || ctx.chat?.type !== "private") {
+      await ctx.answerCallbackQuery({ text: t(ctx, "delete.outdated") }).catch(() => {});
+      return;
+    }
+    await ctx.answerCallbackQuery().catch(() => {});
+    await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => {});
+    if (answer !== "y") {
+      await ctx.reply(t(ctx, "delete.kept"));
+      return;
+    }
+    if (minuteOf(app.now()) - Number(minute) > CONFIRM_MINUTES) {
+      await ctx.reply(t(ctx, "delete.outdated"));
+      return;
+    }
+    if (!ctx.clientId) {
+      await ctx.reply(t(ctx, "delete.nothing"));
+      return;
+    }
+    const lng = ctx.locale;
+    const r = await erasureServiceOf(app).erase(ctx.clientId, { mode: "request" });
+    await deleteRedisKeys(
+      app.redis.client,
+      app.env.ANLAUF_QUEUE_PREFIX,
+      [String(ctx.from.id)],
+      Object.values(QUEUES),
+    );
+    await ctx.reply(
+      app.i18n.t(r.status === "erased" ? "privacy:delete.done" : "privacy:delete.nothing", { lng }) as string,
+    );
+  });
+
+  return c;
+}
+
+export const privacyFeature: Feature = {
+  name: "privacy",
+  telegram: (app) => privacyComposer(app),
+  jobs: (app) => ({
+    "privacy.retention": async () => {
+      const policy = retentionOf(app.org);
+      const r = await runRetention({ db: app.db, erasure: erasureServiceOf(app), now: app.now }, policy, {
+        dryRun: !policy.enabled,
+      });
+      app.log.info(
+        { candidates: r.candidates.length, erased: r.erased, failed: r.failed, dryRun: r.dryRun },
+        "retention run",
+      );
+      return { candidates: r.candidates.length, erased: r.erased, failed: r.failed };
+    },
+  }),
+  start: async (app) => {
+    await app.producer
+      .queue(QUEUES.work)
+      .upsertJobScheduler(
+        RETENTION_SCHEDULER_ID,
+        { pattern: RETENTION_CRON, tz: app.org.municipality.timezone },
+        { name: "privacy.retention", data: {} },
+      );
+  },
+};

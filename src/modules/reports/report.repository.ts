@@ -1,0 +1,123 @@
+// Reads the plain rows the report aggregates. Clients who asked for erasure are read from their
+// ErasedTally facts only (their live rows, if any are left, are skipped), so nobody counts twice.
+import type { Organisation } from "../../config/org.schema.ts";
+import type { Db } from "../../db/client.ts";
+import type { TFunction } from "../../i18n/index.ts";
+import { TOPICS } from "../intake/answers.ts";
+import {
+  type AggregateOptions,
+  aggregate,
+  type CaseFacts,
+  type ErasedFacts,
+  parseErasedFacts,
+  type Report,
+  type ReportLabels,
+  type ReportRows,
+  type ReportVariant,
+} from "./aggregate.ts";
+import { CLOSURE_REASONS_ORDER } from "./labels.ts";
+
+export async function loadReportRows(db: Db, range: { to: Date }): Promise<ReportRows> {
+  const notErased = { client: { erasedAt: null } };
+  const [cases, accepted, firstAppts, intakes, waits, staff, tallies] = await Promise.all([
+    db.case.findMany({
+      where: { ...notErased, openedAt: { lt: range.to } },
+      select: {
+        id: true,
+        persons: true,
+        districtId: true,
+        openedAt: true,
+        closedAt: true,
+        closureReason: true,
+        cm: { select: { agencyId: true } },
+        client: { select: { originCountry: true } },
+        intake: { select: { household: true, topics: true, submittedAt: true } },
+      },
+    }),
+    db.assignment.groupBy({
+      by: ["caseId"],
+      where: { status: { in: ["accepted", "moved"] }, decidedAt: { not: null } },
+      _min: { decidedAt: true },
+    }),
+    db.appointment.groupBy({
+      by: ["caseId"],
+      where: { status: { not: "cancelled" } },
+      _min: { startsAt: true },
+    }),
+    db.intake.findMany({
+      where: { ...notErased, submittedAt: { lt: range.to } },
+      select: { submittedAt: true, triage: { select: { route: true, referralTarget: true } } },
+    }),
+    db.waitlistEntry.findMany({
+      where: { ...notErased, enqueuedAt: { lt: range.to } },
+      select: { enqueuedAt: true, leftAt: true, status: true },
+    }),
+    db.caseManager.findMany({ select: { id: true, agencyId: true, fte: true, active: true } }),
+    db.erasedTally.findMany({ select: { facts: true } }),
+  ]);
+  const acceptedAt = new Map(accepted.map((a) => [a.caseId, a._min.decidedAt]));
+  const firstAt = new Map(firstAppts.map((a) => [a.caseId, a._min.startsAt]));
+  return {
+    cases: cases.map(
+      (c): CaseFacts => ({
+        household: c.intake.household,
+        persons: c.persons,
+        districtId: c.districtId,
+        topics: c.intake.topics,
+        originCountry: c.client.originCountry,
+        agencyId: c.cm?.agencyId ?? null,
+        openedAt: c.openedAt,
+        acceptedAt: acceptedAt.get(c.id) ?? null,
+        closedAt: c.closedAt,
+        closureReason: c.closureReason,
+        intakeSubmittedAt: c.intake.submittedAt,
+        firstAppointmentAt: firstAt.get(c.id) ?? null,
+      }),
+    ),
+    intakes: intakes.map((i) => ({
+      submittedAt: i.submittedAt,
+      route: i.triage?.route ?? null,
+      referralTarget: i.triage?.referralTarget ?? null,
+    })),
+    waits,
+    staff,
+    erased: tallies.map((t) => parseErasedFacts(t.facts)).filter((f): f is ErasedFacts => f !== null),
+  };
+}
+
+export function reportLabels(org: Organisation): ReportLabels {
+  return {
+    municipality: org.municipality.name,
+    districts: Object.fromEntries(org.regions.flatMap((r) => r.districts.map((d) => [d.id, d.name]))),
+    agencies: Object.fromEntries(org.agencies.map((a) => [a.id, a.name])),
+    referralTargets: Object.fromEntries(org.referralTargets.map((t) => [t.id, t.name])),
+  };
+}
+
+export const REPORT_AGGREGATE_OPTIONS: AggregateOptions = {
+  topicOrder: TOPICS,
+  closureOrder: CLOSURE_REASONS_ORDER,
+};
+
+/** Loads and aggregates in one go: what the CLI, the scheduled job and `/kim report` call. */
+export async function buildReport(
+  db: Db,
+  org: Organisation,
+  args: { from: Date; to: Date; now: Date; variant: ReportVariant },
+): Promise<Report> {
+  const rows = await loadReportRows(db, { to: args.to });
+  return aggregate(
+    rows,
+    {
+      from: args.from,
+      to: args.to,
+      now: args.now,
+      variant: args.variant,
+      policy: { casesPerFte: org.policy.casesPerFte, personsPerFte: org.policy.personsPerFte },
+      labels: reportLabels(org),
+    },
+    REPORT_AGGREGATE_OPTIONS,
+  );
+}
+
+export type { TFunction };
