@@ -1,0 +1,49 @@
+// One AppointmentService (+ outbox, config, callback codec) per running system, built lazily from the
+// AppContext so the Telegram composer, the Slack listeners and the job handlers share it.
+import type { AppContext } from "../../app/feature.ts";
+import { type CallbackCodec, createCallbackCodec } from "../../telegram/callback-data.ts";
+import { QueueAppointmentOutbox } from "./appointments.outbox.ts";
+import { AppointmentService } from "./appointments.service.ts";
+import { type AppointmentsConfig, appointmentsConfigOf } from "./config.ts";
+
+export interface AppointmentsRuntime {
+  config: AppointmentsConfig;
+  timeZone: string;
+  outbox: QueueAppointmentOutbox;
+  service: AppointmentService;
+  /** signed callback data of the Telegram buttons (key derived from the bot token) */
+  codec(): CallbackCodec;
+}
+
+const runtimes = new WeakMap<AppContext, AppointmentsRuntime>();
+
+export function appointmentsRuntime(app: AppContext): AppointmentsRuntime {
+  let rt = runtimes.get(app);
+  if (rt) return rt;
+  const config = appointmentsConfigOf(app.org as { appointments?: AppointmentsConfig });
+  const timeZone = app.org.municipality.timezone;
+  const outbox = new QueueAppointmentOutbox(app.producer, config, app.now, app.log);
+  const service = new AppointmentService({
+    db: app.db,
+    config,
+    timeZone,
+    outbox,
+    now: app.now,
+    log: app.log,
+  });
+  let codec: CallbackCodec | undefined;
+  rt = {
+    config,
+    timeZone,
+    outbox,
+    service,
+    codec: () => {
+      // the same secret as the client features (src/telegram/features/shared.ts callbackSecret), so
+      // the intake guard that checks every button's signature lets ours through
+      codec ??= createCallbackCodec(app.env.TELEGRAM_BOT_TOKEN ?? app.env.ANLAUF_ENCRYPTION_KEYS);
+      return codec;
+    },
+  };
+  runtimes.set(app, rt);
+  return rt;
+}
