@@ -29,11 +29,6 @@ export async function playScenario(args: {
 }): Promise<void> {
   const { telegram, token, system, print } = args;
   const codec = createCallbackCodec(token);
-  // The local Bot API numbers updates from 1 on every start, but the bot remembers update ids for a
-  // day (duplicate filter in Redis), so a second demo run would look like redelivery. Real Telegram
-  // never reuses ids; let the peer's counter start where no earlier run can have been.
-  const peer = telegram as unknown as { updateId: number };
-  peer.updateId = Math.max(peer.updateId, Date.now());
   const user = { id: 4242, firstName: "Amal" };
   const client = telegram.getClient(token, { userId: user.id, chatId: user.id, firstName: user.firstName });
   const from = { from: { id: user.id, is_bot: false, first_name: user.firstName, language_code: "ar" } };

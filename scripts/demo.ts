@@ -51,6 +51,7 @@ const env = parseEnv({
   DATABASE_URL: process.env.DATABASE_URL ?? "",
   ANLAUF_DATA_DIR: dataDir,
   ANLAUF_ORG: values.org,
+  ANLAUF_QUEUE_PREFIX: process.env.ANLAUF_QUEUE_PREFIX ?? "anlauf-demo",
   ANLAUF_ENCRYPTION_KEYS: process.env.ANLAUF_ENCRYPTION_KEYS ?? keys,
   PORT: values.port,
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
@@ -71,6 +72,19 @@ const system = await startSystem({
   allowPrivateRedis: true,
   slackBotUserId: "UBOTANLAUF",
 });
+
+// the local Bot API numbers updates from 1 again on every run: forget the update ids the duplicate
+// filter remembered from an earlier run, or it would silently drop this run's first updates
+{
+  const redis = system.ctx.redis.client;
+  const pattern = `${env.ANLAUF_QUEUE_PREFIX}:tg:update:*`;
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+}
 
 const base = `http://127.0.0.1:${system.port}`;
 console.log(`

@@ -13,6 +13,7 @@ import { createHttpServer, type HealthReport, listen } from "../http/server.ts";
 import { createI18n } from "../i18n/index.ts";
 import { openRedis, type RedisHandle } from "../infra/redis.ts";
 import type { Logger } from "../lib/logger.ts";
+import { REMINDER_QUEUE_CONCURRENCY } from "../modules/appointments/config.ts";
 import { OrgRepository } from "../modules/org/org.repository.ts";
 import { createCipher } from "../privacy/crypto.ts";
 import { assertKeysWork } from "../privacy/startup-check.ts";
@@ -188,6 +189,8 @@ async function startParts(opts: SystemOptions, stops: Stop[]): Promise<System> {
       [QUEUES.telegram]: { concurrency: 10, limiter: { max: 25, duration: 1000 } },
       // Slack: chat.postMessage about 1 per second per channel; stay well below workspace limits
       [QUEUES.slack]: { concurrency: 4, limiter: { max: 10, duration: 1000 } },
+      // reminders: tiny, time-critical jobs (see bench/reminders.ts for the lateness this buys)
+      [QUEUES.reminders]: { concurrency: REMINDER_QUEUE_CONCURRENCY },
     };
     for (const queue of Object.values(QUEUES)) {
       workers.push(

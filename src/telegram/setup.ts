@@ -23,6 +23,7 @@ export function redisDeduper(app: AppContext): UpdateDeduper {
 export const BOT_COMMANDS = [
   "start",
   "status",
+  "appointment",
   "language",
   "consent",
   "help",

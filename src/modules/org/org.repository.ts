@@ -75,8 +75,10 @@ export class OrgRepository {
             create: { id: cm.id, ...data, capacityOverride: cm.capacityOverride ?? null },
             update: data,
           });
-          await tx.availabilityRule.deleteMany({ where: { cmId: cm.id } });
-          if (cm.availability.length)
+          // the file seeds consultation hours; once someone has hours (edited in Slack since), the
+          // database is the source of truth and a restart must not undo their edits
+          const hasHours = (await tx.availabilityRule.count({ where: { cmId: cm.id } })) > 0;
+          if (!hasHours && cm.availability.length)
             await tx.availabilityRule.createMany({
               data: cm.availability.map((s) => ({
                 cmId: cm.id,
