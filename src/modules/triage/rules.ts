@@ -2,7 +2,12 @@
 // support leads where, one vulnerability figure); the pure triage works with a richer rule set. This
 // is the one mapping between the two.
 import { CONTINUE_WITHOUT_REFERRAL, type TriageRules as OrgTriageRules } from "../../config/org.schema.ts";
-import { DEFAULT_TRIAGE_RULES, PARALLEL_SERVICES, SGB_CASE_MANAGEMENT, type TriageRules } from "./triage.ts";
+import {
+  DEFAULT_TRIAGE_RULES,
+  type PARALLEL_SERVICES,
+  SGB_CASE_MANAGEMENT,
+  type TriageRules,
+} from "./triage.ts";
 
 /**
  * - `referralForExistingSupport`: an SGB II/III/VIII entry with a target becomes an existing-CM
