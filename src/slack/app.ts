@@ -1,10 +1,10 @@
 // The Bolt app. In HTTP mode we do not let Bolt open its own port: its HTTPReceiver's request
 // listener is mounted on our single HTTP server at /slack/events. In Socket Mode Bolt connects out.
-import bolt from "@slack/bolt";
+// named imports: vitest's CommonJS interop hands a default import the App class, not the module
+import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
 import type { Logger } from "../lib/logger.ts";
 import { guardSlackRequests, type ReplayStore } from "./guard.ts";
 
-const { App, HTTPReceiver, LogLevel } = bolt;
 export type SlackApp = InstanceType<typeof App>;
 
 export interface SlackDeps {
@@ -68,7 +68,11 @@ export function createSlackApp(deps: SlackDeps): SlackRuntime {
   for (const f of deps.features) f(app);
   // the guard verifies signature and timestamp itself and refuses replays before Bolt sees anything
   const requestListener = deps.replay
-    ? guardSlackRequests(receiver.requestListener, { signingSecret: deps.signingSecret, replay: deps.replay, log: deps.log })
+    ? guardSlackRequests(receiver.requestListener, {
+        signingSecret: deps.signingSecret,
+        replay: deps.replay,
+        log: deps.log,
+      })
     : receiver.requestListener;
   return { app, mode: "http", requestListener };
 }

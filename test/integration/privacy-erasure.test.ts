@@ -13,7 +13,7 @@ import { OrgRepository } from "../../src/modules/org/org.repository.ts";
 import { ConsentGuard, hasConsent } from "../../src/modules/privacy/consent-guard.ts";
 import { ErasureService } from "../../src/modules/privacy/erase.ts";
 import { exportClientData, exportMessages } from "../../src/modules/privacy/export.ts";
-import { parseNoticeRef, parseWithdrawnRef } from "../../src/modules/privacy/notices.ts";
+import { parseNoticeRef } from "../../src/modules/privacy/notices.ts";
 import { findRetentionCandidates, runRetention } from "../../src/modules/privacy/retention.ts";
 import { stopCaseManagement } from "../../src/modules/privacy/withdrawal.ts";
 import { buildReport } from "../../src/modules/reports/report.repository.ts";
@@ -357,7 +357,7 @@ describe("withdrawal of consent to case management", () => {
     );
     const slack = await producer.queue(QUEUES.slack).getJobs(["wait", "delayed", "prioritized"], 0, -1);
     expect(slack.map((j) => j.data.refId)).toContain(`withdrawn:${c.caseId}`);
-    expect(parseWithdrawnRef(`withdrawn:${c.caseId}`)).toEqual({ kind: "withdrawn", caseId: c.caseId });
+    expect(parseNoticeRef(`withdrawn:${c.caseId}`)).toEqual({ kind: "withdrawn", caseId: c.caseId });
     expect(parseNoticeRef(`erased:${c.caseId}`)).toEqual({ kind: "erased", caseId: c.caseId });
     expect(parseNoticeRef("report:2026-10-01:2026-10-31:public")).toMatchObject({
       kind: "report",

@@ -7,7 +7,7 @@
 //   report:<from>:<to>:<variant>          the committee report for [from, to] (inclusive days) to
 //                                         relay.reportChannel (build it with createReportBundle)
 export type NoticeRef =
-  | { kind: "erased"; caseId: string }
+  | { kind: "erased" | "withdrawn"; caseId: string }
   | { kind: "report"; from: string; to: string; variant: "public" | "internal" };
 
 export const noticeRef = {
@@ -30,13 +30,4 @@ export function parseNoticeRef(refId: string): NoticeRef | null {
       return { kind, from, to, variant };
   }
   return null;
-}
-
-/**
- * "withdrawn:<caseId>" (see stopCaseManagement). Kept apart from NoticeRef so code that switches over
- * NoticeRef keeps compiling; the Slack worker adds it next to "erased" (text: cases:privacy.withdrawn_notice).
- */
-export function parseWithdrawnRef(refId: string): { kind: "withdrawn"; caseId: string } | null {
-  const [kind, caseId, ...rest] = refId.split(":");
-  return kind === "withdrawn" && caseId && rest.length === 0 ? { kind, caseId } : null;
 }

@@ -1,0 +1,248 @@
+// What the Slack listeners need from the rest of anlauf, as narrow interfaces. The listeners and the
+// delivery worker depend on these only; src/slack/adapters.ts builds them from the real services
+// (AssignmentService, CapacityService, RebalanceService …) and from read queries (queries.ts).
+// Authorisation by role happens in the listeners (src/modules/staff/identity.ts); ownership of an
+// offer is checked again inside the service's transaction.
+import type { StaffMember } from "../modules/staff/identity.ts";
+
+export type Fail<R extends string> = { ok: false; reason: R };
+export type Ok<T = object> = { ok: true } & T;
+
+// ───────────────────────────── identity ─────────────────────────────
+
+export interface StaffDirectory {
+  /** the active or inactive case manager with this Slack user id; null for unknown users */
+  bySlackUser(slackUserId: string): Promise<StaffMember | null>;
+  byId(cmId: string): Promise<StaffMember | null>;
+  /** staff language from Slack's users.info locale (cached); German by default */
+  languageOf(slackUserId: string): Promise<"de" | "en">;
+}
+
+// ───────────────────────────── actions ─────────────────────────────
+
+export type DecisionFailure = "not_found" | "not_yours" | "already_decided";
+
+export interface AssignmentActions {
+  /** only the offered case manager, only a pending offer; the card is refreshed by the service */
+  accept(assignmentId: string, cmId: string): Promise<Ok | Fail<DecisionFailure>>;
+  decline(assignmentId: string, cmId: string, reason: string): Promise<Ok | Fail<DecisionFailure>>;
+}
+
+export type ReassignFailure =
+  | "not_found"
+  | "closed"
+  | "same_cm"
+  | "target_inactive"
+  | "not_assigned"
+  | "not_allowed";
+
+export interface ReassignActions {
+  /** moves an open case to another case manager (team lead decision, reason recorded) */
+  reassign(
+    caseId: string,
+    toCmId: string,
+    byCmId: string,
+    reason: string,
+  ): Promise<Ok | Fail<ReassignFailure>>;
+}
+
+export type CapacityFailure = "not_found" | "not_allowed" | "invalid";
+
+export interface CapacityActions {
+  /** null clears the override (back to fte × cases per FTE) */
+  setCapacity(
+    cmId: string,
+    cases: number | null,
+    byCmId: string,
+  ): Promise<Ok<{ before: number; after: number }> | Fail<CapacityFailure>>;
+  addAbsence(
+    cmId: string,
+    from: Date,
+    to: Date,
+    byCmId: string,
+    note?: string,
+  ): Promise<Ok | Fail<CapacityFailure>>;
+  endAbsence(absenceId: string, byCmId: string): Promise<Ok | Fail<CapacityFailure>>;
+}
+
+export interface ProposalMove {
+  caseId: string;
+  referenceCode: string;
+  fromCmId: string;
+  fromName: string;
+  toCmId: string;
+  toName: string;
+  reason: string;
+}
+
+export interface ProposalView {
+  id: string;
+  createdAt: Date;
+  moves: ProposalMove[];
+  /** agencies of every case manager the moves touch (for the approval check) */
+  agencyIds: string[];
+}
+
+export type RebalanceFailure = "not_found" | "not_open" | "stale" | "not_allowed";
+
+export interface RebalanceActions {
+  /** the open proposal, if any */
+  current(): Promise<ProposalView | null>;
+  /** computes and stores a fresh proposal (or null when the load is even enough) */
+  propose(byCmId: string): Promise<ProposalView | null>;
+  apply(proposalId: string, byCmId: string): Promise<Ok<{ moved: number }> | Fail<RebalanceFailure>>;
+  dismiss(proposalId: string, byCmId: string): Promise<Ok | Fail<RebalanceFailure>>;
+}
+
+// ───────────────────────────── read models ─────────────────────────────
+
+export interface WhyChosen {
+  score: number | null;
+  sharedLanguage: string | null;
+  localContact: boolean;
+  topicShare: number;
+  continuity: boolean;
+  openCases: number | null;
+  fairShare: number | null;
+  candidates: number;
+}
+
+export interface AssignmentCardData {
+  assignmentId: string;
+  status: "pending" | "accepted" | "declined" | "expired" | "revoked" | "moved";
+  cm: { id: string; slackUserId: string };
+  createdAt: Date;
+  deadlineAt: Date;
+  decidedAt: Date | null;
+  slackChannel: string | null;
+  slackTs: string | null;
+  case: {
+    id: string;
+    referenceCode: string;
+    phase: string;
+    persons: number;
+    household: "single" | "family";
+    adults: number;
+    children: number;
+    topics: string[];
+    languages: string[];
+    districtName: string;
+    urgency: string[];
+    triageReason: string | null;
+    priority: number | null;
+    waitingSince: Date;
+  };
+  why: WhyChosen | null;
+  /** only when the client's consent allows it (see src/modules/staff/consent.ts) */
+  contact: { displayName: string | null; phone: string | null } | null;
+  /** the client allowed relaying messages via Slack */
+  relayConsent: boolean;
+}
+
+export interface LoadRow {
+  cmId: string;
+  name: string;
+  agencyId: string;
+  agencyName: string;
+  openCases: number;
+  openPersons: number;
+  capacity: number;
+  absentNow: boolean;
+  active: boolean;
+  overridden: boolean;
+}
+
+export interface WaitlistSummary {
+  waiting: number;
+  oldestSince: Date | null;
+  urgent: number;
+}
+
+export interface CmHomeData {
+  load: LoadRow | null;
+  cases: { caseId: string; referenceCode: string; phase: string; persons: number }[];
+  pending: { assignmentId: string; referenceCode: string; deadlineAt: Date }[];
+  appointments: { referenceCode: string; startsAt: Date; mode: string }[];
+  absences: { id: string; from: Date; to: Date; note: string | null }[];
+}
+
+export interface OpenCaseOption {
+  caseId: string;
+  referenceCode: string;
+  cmId: string | null;
+  agencyId: string | null;
+}
+
+export interface CaseThreadTarget {
+  caseId: string;
+  clientId: string;
+  referenceCode: string;
+  cmId: string | null;
+  agencyId: string | null;
+  relayConsent: boolean;
+}
+
+export interface CaseQueries {
+  assignmentCard(assignmentId: string, now: Date): Promise<AssignmentCardData | null>;
+  cmHome(cmId: string, now: Date): Promise<CmHomeData>;
+  /** loads of active case managers of these agencies ("all" = every agency) */
+  loads(scope: "all" | readonly string[], now: Date): Promise<LoadRow[]>;
+  waitlist(now: Date): Promise<WaitlistSummary>;
+  /** open (accepted, not closed) cases of these agencies, for the reassign modal */
+  openCases(scope: "all" | readonly string[], limit: number): Promise<OpenCaseOption[]>;
+  caseByThread(channel: string, threadTs: string): Promise<CaseThreadTarget | null>;
+  caseByReference(referenceCode: string): Promise<CaseThreadTarget | null>;
+  caseById(caseId: string): Promise<CaseThreadTarget | null>;
+  /** whose absence this is (for the permission check before ending it) */
+  absenceOwner(absenceId: string): Promise<{ cmId: string; agencyId: string } | null>;
+}
+
+// ───────────────────────────── outbound ─────────────────────────────
+
+/** Outbound Slack work goes through the queue (slack.deliver); listeners only enqueue. */
+export interface SlackOutbox {
+  refreshHome(slackUserId: string): Promise<void>;
+}
+
+export interface StaffReplyResult {
+  outcome: "relayed" | "no_consent" | "not_allowed" | "unknown_thread" | "duplicate";
+}
+
+export interface ThreadActions {
+  /** a staff message in a case thread: checked, stored encrypted, handed to the client's Telegram */
+  staffReply(args: {
+    channel: string;
+    threadTs: string;
+    ts: string;
+    text: string;
+    by: StaffMember;
+  }): Promise<StaffReplyResult>;
+}
+
+/** Everything the listeners get. */
+export interface SlackPorts {
+  directory: StaffDirectory;
+  assignments: AssignmentActions;
+  reassign: ReassignActions;
+  capacity: CapacityActions;
+  rebalance: RebalanceActions;
+  queries: CaseQueries;
+  outbox: SlackOutbox;
+  threads: ThreadActions;
+  /** the committee report (src/modules/reports) as Markdown for [from, to); absent = "comes later" */
+  reports?: {
+    markdown(req: {
+      from: Date;
+      to: Date;
+      lng: "de" | "en";
+      variant: "public" | "internal";
+    }): Promise<string>;
+  };
+  /** the appointments feature's side (src/modules/appointments): propose from the card, App Home blocks */
+  appointments?: {
+    /** handles the card's "Propose appointment" click completely (it acks itself) */
+    propose(args: unknown): Promise<void>;
+    homeBlocks(cmId: string, lng: "de" | "en", now: Date): Promise<unknown[]>;
+  };
+  now: () => Date;
+}

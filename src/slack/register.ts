@@ -1,0 +1,80 @@
+// Wires the listener functions to Bolt. Nothing else happens here: every listener is a plain function
+// of ({ ack, body, client, respond }, deps), tested without Bolt.
+import type { SlackApp } from "./app.ts";
+import { ACTIONS } from "./blocks/assignment-card.ts";
+import { HOME_ACTIONS } from "./blocks/home.ts";
+import { VIEWS } from "./blocks/modals.ts";
+import {
+  onAccept,
+  onDeclineClicked,
+  onDeclineSubmitted,
+  onProposeAppointment,
+} from "./listeners/assignment.ts";
+import type { ListenerArgs, ListenerDeps } from "./listeners/common.ts";
+import { type CommandArgs, onKim } from "./listeners/kim.ts";
+import {
+  onAbsenceOpen,
+  onAbsenceRemove,
+  onAbsenceSubmitted,
+  onCapacityOpen,
+  onCapacitySubmitted,
+  onHomeOpened,
+  onReassignOpen,
+  onReassignSubmitted,
+  onRebalanceDecision,
+  onRebalancePropose,
+} from "./listeners/team.ts";
+import { type MessageEvent, onThreadMessage } from "./listeners/threads.ts";
+
+export const KIM_COMMAND = "/kim";
+
+export function registerListeners(app: SlackApp, deps: ListenerDeps): void {
+  // Bolt's argument types are far wider than what the listeners read; they take the narrow shape
+  const l =
+    (fn: (args: ListenerArgs, deps: ListenerDeps) => Promise<void>) =>
+    async (args: unknown): Promise<void> =>
+      fn(args as ListenerArgs, deps);
+
+  app.action(ACTIONS.accept, l(onAccept));
+  app.action(ACTIONS.decline, l(onDeclineClicked));
+  app.action(ACTIONS.propose, l(onProposeAppointment));
+  app.view(VIEWS.decline, l(onDeclineSubmitted));
+
+  app.action(
+    HOME_ACTIONS.absenceAdd,
+    l((a, d) => onAbsenceOpen(a, d, false)),
+  );
+  app.action(
+    HOME_ACTIONS.teamAbsenceOpen,
+    l((a, d) => onAbsenceOpen(a, d, true)),
+  );
+  app.action(HOME_ACTIONS.absenceRemove, l(onAbsenceRemove));
+  app.view(VIEWS.absence, l(onAbsenceSubmitted));
+  app.action(HOME_ACTIONS.capacityOpen, l(onCapacityOpen));
+  app.view(VIEWS.capacity, l(onCapacitySubmitted));
+  app.action(HOME_ACTIONS.reassignOpen, l(onReassignOpen));
+  app.view(VIEWS.reassign, l(onReassignSubmitted));
+  app.action(
+    HOME_ACTIONS.rebalanceApprove,
+    l((a, d) => onRebalanceDecision(a, d, "apply")),
+  );
+  app.action(
+    HOME_ACTIONS.rebalanceDismiss,
+    l((a, d) => onRebalanceDecision(a, d, "dismiss")),
+  );
+  app.action(HOME_ACTIONS.rebalancePropose, l(onRebalancePropose));
+
+  app.command(KIM_COMMAND, async (args) => onKim(args as unknown as CommandArgs, deps));
+
+  app.event("app_home_opened", async ({ event }) => onHomeOpened({ event }, deps));
+  app.event("message", async ({ event, client }) =>
+    onThreadMessage(
+      { event: event as MessageEvent, client: client as unknown as ListenerArgs["client"] },
+      deps,
+    ),
+  );
+
+  app.error(async (e) => {
+    deps.log.error({ err: e.name, code: (e as { code?: string }).code }, "slack app error");
+  });
+}

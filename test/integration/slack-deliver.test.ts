@@ -1,0 +1,346 @@
+// The slack.deliver worker against a real database and Redis with a scripted Web API: a card is
+// posted once and then only updated, 429 delays the job by Retry-After, about one post per second
+// per channel, relayed messages respect consent, the digest goes out once per day.
+import { randomBytes } from "node:crypto";
+import { DelayedError } from "bullmq";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadOrganisation } from "../../src/config/org.load.ts";
+import type { Organisation } from "../../src/config/org.schema.ts";
+import { createI18n } from "../../src/i18n/index.ts";
+import { silentLogger } from "../../src/lib/logger.ts";
+import { OrgRepository } from "../../src/modules/org/org.repository.ts";
+import { createCipher, generateKeySpec } from "../../src/privacy/crypto.ts";
+import { staffDirectory } from "../../src/slack/adapters.ts";
+import { type DelayableJob, type Kv, SlackDeliverer, type SlackWeb } from "../../src/slack/deliver.ts";
+import { PrismaCaseQueries } from "../../src/slack/queries.ts";
+import { createTestDb, type TestDb } from "../support/db.ts";
+import { offerDirectly, seedOfferedCase, seedWaitingCase } from "./slack-fixtures.ts";
+
+let db: TestDb;
+let redis: Redis;
+let org: Organisation;
+const cipher = createCipher(generateKeySpec("t"));
+const prefix = `t-slack-deliver-${randomBytes(3).toString("hex")}`;
+
+interface WebCall {
+  method: string;
+  args: Record<string, unknown>;
+}
+const calls: WebCall[] = [];
+const homes: string[] = [];
+let rateLimitNext = 0;
+let seq = 0;
+let postDelayMs = 0;
+
+const web: SlackWeb = {
+  conversations: { open: async (a) => ({ channel: { id: `D${a.users}` } }) },
+  chat: {
+    postMessage: async (a) => {
+      if (rateLimitNext > 0) {
+        rateLimitNext--;
+        throw Object.assign(new Error("rate limited"), {
+          code: "slack_webapi_rate_limited_error",
+          retryAfter: 7,
+        });
+      }
+      if (postDelayMs) await new Promise((r) => setTimeout(r, postDelayMs));
+      calls.push({ method: "chat.postMessage", args: a });
+      return { ts: `1700000000.${String(++seq).padStart(6, "0")}`, channel: a.channel };
+    },
+    update: async (a) => {
+      calls.push({ method: "chat.update", args: a });
+      return { ok: true };
+    },
+  },
+  views: {
+    publish: async (a) => {
+      calls.push({ method: "views.publish", args: a as Record<string, unknown> });
+      return { ok: true };
+    },
+  },
+};
+
+function job(): DelayableJob & { delayedTo: number[] } {
+  const delayedTo: number[] = [];
+  return {
+    delayedTo,
+    token: "tok",
+    moveToDelayed: async (ts: number) => {
+      delayedTo.push(ts);
+    },
+  };
+}
+
+let deliverer: SlackDeliverer;
+let deps: ConstructorParameters<typeof SlackDeliverer>[0];
+
+beforeAll(async () => {
+  db = await createTestDb("slack_deliver");
+  org = await loadOrganisation("orgs/bielefeld.yaml");
+  await new OrgRepository(db.prisma).sync(org);
+  redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+  const queries = new PrismaCaseQueries(db.prisma, org, cipher);
+  deps = {
+    db: db.prisma,
+    org,
+    cipher,
+    i18n: await createI18n(),
+    ports: {
+      queries,
+      directory: staffDirectory(db.prisma, async () => "de"),
+      outbox: { refreshHome: async (u) => void homes.push(u) },
+      rebalance: {
+        current: async () => null,
+        propose: async () => null,
+        apply: async () => ({ ok: true, moved: 0 }),
+        dismiss: async () => ({ ok: true }),
+      },
+    },
+    web,
+    kv: redis as unknown as Kv,
+    prefix,
+    log: silentLogger,
+    now: () => new Date(),
+  };
+  deliverer = new SlackDeliverer(deps);
+});
+afterAll(async () => {
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+  await db.drop();
+});
+
+const clearRate = async () => {
+  const keys = await redis.keys(`${prefix}:slack:rate:*`);
+  if (keys.length) await redis.del(...keys);
+};
+const slackOf = async (cmId: string) =>
+  (await db.prisma.caseManager.findUniqueOrThrow({ where: { id: cmId } })).slackUserId;
+
+describe("assignment cards", () => {
+  it("two jobs for the same new card: one posts, the other is delayed, then only updates", async () => {
+    await clearRate();
+    const s = await seedOfferedCase(db.prisma, cipher, "dilan-aydin");
+    const id = s.assignmentId;
+    postDelayMs = 150;
+    const j1 = job();
+    const j2 = job();
+    const results = await Promise.allSettled([
+      deliverer.run({ kind: "assignment_card", refId: id, key: "a" }, j1),
+      deliverer.run({ kind: "assignment_update", refId: id, key: "b" }, j2),
+    ]);
+    postDelayMs = 0;
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(rejected.reason).toBeInstanceOf(DelayedError);
+    expect([...j1.delayedTo, ...j2.delayedTo]).toHaveLength(1);
+    const posts = () =>
+      calls.filter(
+        (c) => c.method === "chat.postMessage" && JSON.stringify(c.args.blocks).includes(s.referenceCode),
+      );
+    expect(posts()).toHaveLength(1);
+    // the delayed job runs again later: it finds the stored ts and updates
+    expect(await deliverer.run({ kind: "assignment_update", refId: id, key: "b" }, job())).toBe("updated");
+    expect(await deliverer.run({ kind: "assignment_card", refId: id, key: "a" }, job())).toBe("updated");
+    expect(posts()).toHaveLength(1);
+    const a = await db.prisma.assignment.findUniqueOrThrow({ where: { id } });
+    expect(a.slackChannel).toBe(`D${await slackOf("dilan-aydin")}`);
+    expect(homes).toContain(await slackOf("dilan-aydin"));
+  });
+
+  it("a 429 moves the job to delayed for Retry-After seconds, without a post", async () => {
+    await clearRate();
+    const s = await seedOfferedCase(db.prisma, cipher, "nasrin-rahimi");
+    const id = s.assignmentId;
+    rateLimitNext = 1;
+    const j = job();
+    const before = Date.now();
+    await expect(deliverer.run({ kind: "assignment_card", refId: id, key: "c" }, j)).rejects.toBeInstanceOf(
+      DelayedError,
+    );
+    expect(j.delayedTo).toHaveLength(1);
+    expect(j.delayedTo[0]! - before).toBeGreaterThanOrEqual(7000);
+    expect(j.delayedTo[0]! - before).toBeLessThan(9000);
+    expect((await db.prisma.assignment.findUniqueOrThrow({ where: { id } })).slackTs).toBeNull();
+    await clearRate();
+    expect(await deliverer.run({ kind: "assignment_card", refId: id, key: "c" }, job())).toBe("posted");
+  });
+
+  it("about one post per second per channel: a second card right away waits", async () => {
+    await clearRate();
+    const [s1, s2] = [await seedWaitingCase(db.prisma, cipher), await seedWaitingCase(db.prisma, cipher)];
+    const id1 = await offerDirectly(db.prisma, s1.caseId, "olena-kovalenko");
+    const id2 = await offerDirectly(db.prisma, s2.caseId, "olena-kovalenko");
+    expect(await deliverer.run({ kind: "assignment_card", refId: id1, key: "d" }, job())).toBe("posted");
+    const j = job();
+    const t0 = Date.now();
+    await expect(deliverer.run({ kind: "assignment_card", refId: id2, key: "e" }, j)).rejects.toBeInstanceOf(
+      DelayedError,
+    );
+    expect(j.delayedTo[0]! - t0).toBeGreaterThan(0);
+    expect(j.delayedTo[0]! - t0).toBeLessThanOrEqual(1200);
+  });
+
+  it("an offer that ended before its card was shown gets no card; unknown ids are ignored", async () => {
+    const s = await seedOfferedCase(db.prisma, cipher, "mehmet-yildiz");
+    const id = s.assignmentId;
+    await db.prisma.assignment.update({ where: { id }, data: { status: "expired", decidedAt: new Date() } });
+    expect(await deliverer.run({ kind: "assignment_update", refId: id, key: "f" }, job())).toBe("not_posted");
+    expect(
+      await deliverer.run(
+        { kind: "assignment_card", refId: "0190a0b0-0000-7000-8000-00000000dead", key: "g" },
+        job(),
+      ),
+    ).toBe("gone");
+    expect(await deliverer.run({ kind: "assignment_card", refId: "garbage", key: "h" }, job())).toBe(
+      "invalid",
+    );
+  });
+});
+
+describe("case threads", () => {
+  async function acceptedCase(relay: boolean, cmId: string) {
+    await clearRate();
+    const s = await seedWaitingCase(db.prisma, cipher, { slackRelay: relay });
+    const id = await offerDirectly(db.prisma, s.caseId, cmId);
+    await db.prisma.assignment.update({ where: { id }, data: { status: "accepted", decidedAt: new Date() } });
+    await db.prisma.case.update({ where: { id: s.caseId }, data: { phase: "first_consultation" } });
+    await deliverer.run({ kind: "assignment_card", refId: id, key: `card-${id}` }, job());
+    await clearRate();
+    const msg = await db.prisma.relayedMessage.create({
+      data: {
+        caseId: s.caseId,
+        direction: "client_to_staff",
+        body: cipher.encrypt("Meine Adresse ist Geheimweg 5"),
+        author: "client",
+      },
+    });
+    return { s, id, msg };
+  }
+
+  it("with slack_relay consent the message appears under the accepted card, once", async () => {
+    const { id, msg } = await acceptedCase(true, "katarzyna-nowak");
+    const a = await db.prisma.assignment.findUniqueOrThrow({ where: { id } });
+    expect(await deliverer.run({ kind: "thread_message", refId: msg.id, key: "t1" }, job())).toBe("posted");
+    expect(await deliverer.run({ kind: "thread_message", refId: msg.id, key: "t1" }, job())).toBe("already");
+    const posted = calls.filter((c) => c.args.thread_ts === a.slackTs);
+    expect(posted).toHaveLength(1);
+    expect(String(posted[0]!.args.text)).toContain("Geheimweg 5");
+    expect(
+      (await db.prisma.relayedMessage.findUniqueOrThrow({ where: { id: msg.id } })).deliveredAt,
+    ).not.toBeNull();
+  });
+
+  it("without consent the thread only says that a message arrived", async () => {
+    const { id, msg } = await acceptedCase(false, "samira-haddad");
+    const a = await db.prisma.assignment.findUniqueOrThrow({ where: { id } });
+    expect(await deliverer.run({ kind: "thread_message", refId: msg.id, key: "t2" }, job())).toBe(
+      "no_consent",
+    );
+    const posted = calls.filter((c) => c.args.thread_ts === a.slackTs);
+    expect(posted).toHaveLength(1);
+    expect(String(posted[0]!.args.text)).not.toContain("Geheimweg");
+    expect(String(posted[0]!.args.text)).toContain("nicht zugestimmt");
+    expect(
+      (await db.prisma.relayedMessage.findUniqueOrThrow({ where: { id: msg.id } })).deliveredAt,
+    ).toBeNull();
+  });
+
+  it("a waiting case without a case manager gets a thread in relay.caseThreadChannel", async () => {
+    await clearRate();
+    const s = await seedWaitingCase(db.prisma, cipher, { slackRelay: true });
+    const msg = await db.prisma.relayedMessage.create({
+      data: {
+        caseId: s.caseId,
+        direction: "client_to_staff",
+        body: cipher.encrypt("Hallo?"),
+        author: "client",
+      },
+    });
+    const j = job();
+    // root post, then the message itself: the channel throttle delays the second post once
+    await expect(
+      deliverer.run({ kind: "thread_message", refId: msg.id, key: "t3" }, j),
+    ).rejects.toBeInstanceOf(DelayedError);
+    await clearRate();
+    expect(await deliverer.run({ kind: "thread_message", refId: msg.id, key: "t3" }, job())).toBe("posted");
+    const k = await db.prisma.case.findUniqueOrThrow({ where: { id: s.caseId } });
+    expect(k.threadChannel).toBe(org.relay.caseThreadChannel);
+    const roots = calls.filter(
+      (c) =>
+        c.args.channel === org.relay.caseThreadChannel &&
+        !c.args.thread_ts &&
+        String(c.args.text).includes(s.referenceCode),
+    );
+    expect(roots).toHaveLength(1);
+  });
+});
+
+describe("notices of other features", () => {
+  it("erased:<caseId> tells the case manager once, in their language", async () => {
+    await clearRate();
+    const s = await seedWaitingCase(db.prisma, cipher);
+    await offerDirectly(db.prisma, s.caseId, "yasin-al-khatib");
+    const refId = `erased:${s.caseId}`;
+    expect(await deliverer.run({ kind: "notice", refId, key: "n1" }, job())).toBe("posted");
+    expect(await deliverer.run({ kind: "notice", refId, key: "n1" }, job())).toBe("already");
+    const dm = `D${await slackOf("yasin-al-khatib")}`;
+    const posts = calls.filter((c) => c.args.channel === dm && String(c.args.text).includes(s.referenceCode));
+    expect(posts).toHaveLength(1);
+    expect(String(posts[0]!.args.text)).toContain("löschen lassen");
+    expect(await deliverer.run({ kind: "notice", refId: "erased:", key: "n2" }, job())).toBe("invalid");
+    await clearRate();
+    expect(await deliverer.run({ kind: "notice", refId: `withdrawn:${s.caseId}`, key: "n3" }, job())).toBe(
+      "posted",
+    );
+    expect(calls.at(-1)!.args.text).toContain("widerrufen");
+  });
+
+  it("report:<from>:<to>:<variant> posts the committee report to the report channel once", async () => {
+    await clearRate();
+    const refId = "report:2026-10-01:2026-10-31:public";
+    expect(await deliverer.run({ kind: "notice", refId, key: "r1" }, job())).toBe("no_reports");
+    const withReports = new SlackDeliverer({
+      ...deps,
+      ports: {
+        ...deps.ports,
+        reports: {
+          markdown: async (r) =>
+            `# KIM-Bericht ${r.from.toISOString().slice(0, 10)} ${r.to.toISOString().slice(0, 10)} ${r.variant}\n\ntext`,
+        },
+      },
+    });
+    expect(await withReports.run({ kind: "notice", refId, key: "r1" }, job())).toBe("posted");
+    expect(await withReports.run({ kind: "notice", refId, key: "r1" }, job())).toBe("already");
+    const posts = calls.filter((c) => c.args.channel === org.relay.reportChannel);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.args.text).toBe("KIM-Bericht 2026-10-01 2026-11-01 public");
+    expect(JSON.stringify(posts[0]!.args.blocks)).toContain('"type":"markdown"');
+  });
+});
+
+describe("digest and home", () => {
+  it("posts the weekly digest to the digest channel once per day", async () => {
+    await clearRate();
+    expect(await deliverer.run({ kind: "digest", refId: "2026-11-23", key: "digest" }, job())).toBe("posted");
+    expect(await deliverer.run({ kind: "digest", refId: "2026-11-23", key: "digest" }, job())).toBe(
+      "already",
+    );
+    const posts = calls.filter((c) => c.args.channel === org.relay.digestChannel);
+    expect(posts).toHaveLength(1);
+    const text = JSON.stringify(posts[0]!.args.blocks);
+    expect(text).toContain("Neue Anfragen");
+    expect(text).not.toContain("Geheimweg");
+  });
+
+  it("publishes the App Home for staff and a polite view for strangers", async () => {
+    const lead = await slackOf("miriam-hoffmann");
+    expect(await deliverer.run({ kind: "home", refId: lead, key: "h1" }, job())).toBe("published");
+    expect(await deliverer.run({ kind: "home", refId: "UNKNOWN123", key: "h2" }, job())).toBe("published");
+    const views = calls.filter((c) => c.method === "views.publish");
+    expect(JSON.stringify(views.at(-2)!.args.view)).toContain("Teamübersicht");
+    expect(JSON.stringify(views.at(-1)!.args.view)).toContain("nicht als KIM-Mitarbeiter*in eingetragen");
+  });
+});

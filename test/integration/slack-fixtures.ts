@@ -1,0 +1,245 @@
+// Rows for the Slack integration tests on the Bielefeld organisation: a waiting case with consents,
+// an offer to a given case manager, and signed requests to /slack/events.
+import { randomUUID } from "node:crypto";
+import type { Db } from "../../src/db/client.ts";
+import type { FieldCipher } from "../../src/privacy/crypto.ts";
+import { slackSignature } from "../../src/slack/guard.ts";
+
+export const SIGNING_SECRET = "test-signing-secret-0123456789abcdef";
+
+export interface SeedSpec {
+  caseManagement?: boolean;
+  slackRelay?: boolean;
+  displayName?: string;
+  phone?: string;
+  districtId?: string;
+  languages?: string[];
+  topics?: string[];
+  urgency?: string[];
+  adults?: number;
+  children?: number;
+}
+
+export interface Seeded {
+  clientId: string;
+  intakeId: string;
+  caseId: string;
+  referenceCode: string;
+}
+
+let n = 0;
+/**
+ * A case on the wait list, or with `offerTo` already offered to that case manager. One transaction,
+ * so the matching sweep of the running system never sees a waiting case that the test offers by hand.
+ */
+export async function seedWaitingCase(
+  db: Db,
+  cipher: FieldCipher,
+  spec: SeedSpec = {},
+): Promise<Seeded & { assignmentId?: string }> {
+  return db.$transaction((tx) => seedIn(tx as unknown as Db, cipher, spec));
+}
+
+export async function seedOfferedCase(
+  db: Db,
+  cipher: FieldCipher,
+  cmId: string,
+  spec: SeedSpec = {},
+): Promise<Seeded & { assignmentId: string }> {
+  return db.$transaction(async (tx) => {
+    const s = await seedIn(tx as unknown as Db, cipher, spec);
+    return { ...s, assignmentId: await offerDirectly(tx as unknown as Db, s.caseId, cmId) };
+  });
+}
+
+async function seedIn(db: Db, cipher: FieldCipher, spec: SeedSpec): Promise<Seeded> {
+  const tag = `${randomUUID().slice(0, 6).toUpperCase()}${++n}`;
+  const adults = spec.adults ?? 2;
+  const children = spec.children ?? 2;
+  const client = await db.client.create({
+    data: {
+      locale: "ar",
+      pseudonym: `K-${tag}`,
+      telegramUserId: BigInt(Math.floor(Math.random() * 1e12)),
+      telegramChatId: BigInt(1),
+      ...(spec.displayName ? { displayName: cipher.encrypt(spec.displayName) } : {}),
+      ...(spec.phone ? { phone: cipher.encrypt(spec.phone) } : {}),
+      districtId: spec.districtId ?? "heepen",
+    },
+    select: { id: true },
+  });
+  await db.consent.createMany({
+    data: [
+      {
+        clientId: client.id,
+        purpose: "case_management",
+        version: "2026-11",
+        granted: spec.caseManagement ?? true,
+      },
+      { clientId: client.id, purpose: "partner_sharing", version: "2026-11", granted: false },
+      { clientId: client.id, purpose: "slack_relay", version: "2026-11", granted: spec.slackRelay ?? false },
+    ],
+  });
+  const referenceCode = `BI-T${tag}`;
+  const intake = await db.intake.create({
+    data: {
+      clientId: client.id,
+      referenceCode,
+      household: adults + children > 1 ? "family" : "single",
+      adults,
+      children,
+      districtId: spec.districtId ?? "heepen",
+      topics: spec.topics ?? ["work", "education_language"],
+      urgency: spec.urgency ?? ["authority_deadline"],
+      languages: spec.languages ?? ["ar", "de"],
+      existingSupport: [],
+      contactModes: ["phone"],
+      timesOfDay: ["morning"],
+    },
+    select: { id: true },
+  });
+  await db.triageOutcome.create({
+    data: {
+      intakeId: intake.id,
+      route: "case_management",
+      reasonCode: "multi_topic_case_management",
+      notes: [],
+      priority: 14,
+      breakdown: {},
+    },
+  });
+  await db.waitlistEntry.create({ data: { clientId: client.id, intakeId: intake.id, basePriority: 14 } });
+  const kase = await db.case.create({
+    data: {
+      clientId: client.id,
+      intakeId: intake.id,
+      referenceCode,
+      persons: adults + children,
+      districtId: spec.districtId ?? "heepen",
+      regionId: "bielefeld",
+    },
+    select: { id: true },
+  });
+  return { clientId: client.id, intakeId: intake.id, caseId: kase.id, referenceCode };
+}
+
+/** An offer written directly (no matching): the case is pending with this case manager. */
+export async function offerDirectly(db: Db, caseId: string, cmId: string, now = new Date()): Promise<string> {
+  const a = await db.assignment.create({
+    data: {
+      caseId,
+      cmId,
+      status: "pending",
+      createdAt: now,
+      deadlineAt: new Date(now.getTime() + 48 * 3_600_000),
+    },
+    select: { id: true },
+  });
+  await db.case.update({ where: { id: caseId }, data: { phase: "pending_acceptance", cmId } });
+  await db.waitlistEntry.updateMany({
+    where: { intake: { case: { id: caseId } } },
+    data: { status: "assigned", leftAt: now },
+  });
+  return a.id;
+}
+
+export interface SignedOptions {
+  secret?: string;
+  ts?: number;
+  contentType?: string;
+}
+
+export function signedHeaders(body: string, o: SignedOptions = {}): Record<string, string> {
+  const ts = o.ts ?? Math.floor(Date.now() / 1000);
+  return {
+    "content-type": o.contentType ?? "application/x-www-form-urlencoded",
+    "x-slack-request-timestamp": String(ts),
+    "x-slack-signature": slackSignature(o.secret ?? SIGNING_SECRET, ts, body),
+  };
+}
+
+export const interactionBody = (payload: unknown): string =>
+  `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+export const commandBody = (fields: Record<string, string>): string => new URLSearchParams(fields).toString();
+
+export function blockAction(args: {
+  user: string;
+  actionId: string;
+  value: string;
+  channel?: string;
+  messageTs?: string;
+  responseUrl?: string;
+}): Record<string, unknown> {
+  return {
+    type: "block_actions",
+    team: { id: "TANLAUF", domain: "anlauf" },
+    user: { id: args.user, username: args.user, team_id: "TANLAUF" },
+    api_app_id: "AANLAUF",
+    token: "legacy",
+    trigger_id: `trig-${randomUUID()}`,
+    container: args.channel
+      ? {
+          type: "message",
+          message_ts: args.messageTs ?? "1.0",
+          channel_id: args.channel,
+          is_ephemeral: false,
+        }
+      : { type: "view", view_id: "V1" },
+    ...(args.channel ? { channel: { id: args.channel, name: "directmessage" } } : {}),
+    ...(args.messageTs ? { message: { ts: args.messageTs, type: "message", text: "card" } } : {}),
+    ...(args.responseUrl ? { response_url: args.responseUrl } : {}),
+    actions: [
+      { type: "button", action_id: args.actionId, block_id: "asg", value: args.value, action_ts: "1.1" },
+    ],
+  };
+}
+
+export function viewSubmission(args: {
+  user: string;
+  callbackId: string;
+  privateMetadata?: string;
+  values: Record<string, Record<string, unknown>>;
+}): Record<string, unknown> {
+  return {
+    type: "view_submission",
+    team: { id: "TANLAUF", domain: "anlauf" },
+    user: { id: args.user, username: args.user, team_id: "TANLAUF" },
+    api_app_id: "AANLAUF",
+    token: "legacy",
+    trigger_id: `trig-${randomUUID()}`,
+    view: {
+      id: "V123",
+      team_id: "TANLAUF",
+      type: "modal",
+      callback_id: args.callbackId,
+      private_metadata: args.privateMetadata ?? "",
+      state: { values: Object.fromEntries(Object.entries(args.values).map(([k, v]) => [k, { v }])) },
+      hash: "h",
+    },
+  };
+}
+
+export function eventBody(event: Record<string, unknown>): string {
+  return JSON.stringify({
+    token: "legacy",
+    team_id: "TANLAUF",
+    api_app_id: "AANLAUF",
+    type: "event_callback",
+    event_id: `Ev${randomUUID().replace(/-/g, "").slice(0, 10).toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event,
+  });
+}
+
+export async function until<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
