@@ -313,8 +313,8 @@ describe("messages to staff and clients (job handlers)", () => {
       const ics = (docs[0]!.file.fileData as Buffer).toString("utf8");
       expect(ics).toContain("DTSTART:20261209T080000Z");
       expect(ics).toContain(`UID:${r.appointment.id}@anlauf`);
-      // no Arabic texts yet: the caption falls back to English, right-to-left marks included
-      expect(docs[0]!.other.caption).toMatch(/^\u200F✅ Your appointment is booked/);
+      // the caption is in the client's language (Arabic), right-to-left marks included
+      expect(docs[0]!.other.caption).toMatch(/^\u200F✅ تم حجز موعدك/);
     } finally {
       delete app.telegramApi;
     }
