@@ -41,6 +41,8 @@ export interface SimOptions {
   readonly usePersons?: boolean;
   /** Wait-list ageing (default 1 point/day). */
   readonly agingPointsPerDay?: number;
+  /** urgent lane guard (ours only); see src/modules/waitlist/priority.ts */
+  readonly starvationGuardDays?: number;
   /** Arrivals of case-management clients relative to capacity turnover (default 1.1). */
   readonly demandFactor?: number;
   /**
@@ -456,6 +458,7 @@ function dayDate(day: number, hours: number): Date {
 interface Waiting {
   readonly id: string;
   readonly basePriority: number;
+  readonly urgent: boolean;
   readonly enqueuedAt: Date;
   readonly arrival: Arrival;
   readonly countsForUrgent: boolean;
@@ -491,7 +494,16 @@ function freshCms(world: World): SimCm[] {
 
 function runWorld(world: World, opts: SimOptions): SimMetrics {
   const policy: MatchPolicy = { ...DEFAULT_MATCH_POLICY, usePersons: opts.usePersons ?? false };
-  const aging = { agingPointsPerDay: opts.agingPointsPerDay ?? 1 };
+  // ours: urgent lane + ageing (the production order); the baselines serve in arrival order, like
+  // the tools they stand for (Chatwoot, Rocket.Chat queues)
+  const policy_ = {
+    agingPointsPerDay: opts.agingPointsPerDay ?? 1,
+    starvationGuardDays: opts.starvationGuardDays ?? 120,
+  };
+  const order = (list: Waiting[], now: Date): Waiting[] =>
+    opts.strategy === "ours"
+      ? orderWaitlist(list, now, policy_)
+      : [...list].sort((a, b) => a.enqueuedAt.getTime() - b.enqueuedAt.getTime() || (a.id < b.id ? -1 : 1));
   const cms = freshCms(world);
   const totalDays = world.warmupDays + world.days;
   const measured = (a: Arrival) => a.day >= world.warmupDays;
@@ -550,6 +562,7 @@ function runWorld(world: World, opts: SimOptions): SimMetrics {
       waiting.push({
         id: a.client.id,
         basePriority: outcome.priority,
+        urgent: outcome.urgent,
         enqueuedAt: dayDate(day, 8 + k / 60),
         arrival: a,
         countsForUrgent,
@@ -563,7 +576,7 @@ function runWorld(world: World, opts: SimOptions): SimMetrics {
       return false;
     });
 
-    const ordered = orderWaitlist(waiting, now, aging);
+    const ordered = order(waiting, now);
     issueEtas(ordered, cms, available, recentAssignments, now);
 
     // assignment, best priority first; a client nobody can take stays and the next one is tried

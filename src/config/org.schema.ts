@@ -68,6 +68,8 @@ export const DEFAULT_POLICY = {
   acceptanceDeadlineHours: 48,
   /** Wait-list priority gained per day of waiting, so nobody waits forever behind urgent cases. */
   agingPointsPerDay: 1,
+  /** Urgent cases wait in a fast lane; after this many days anyone joins it, so nobody starves. */
+  starvationGuardDays: 120,
   /** Cases a case manager may be above their FTE share before others are preferred. */
   fairShareTolerance: 1,
 } as const;
@@ -225,6 +227,8 @@ const policySchema = z.strictObject({
   regionBound: z.boolean().optional(),
   acceptanceDeadlineHours: z.int().positive().default(DEFAULT_POLICY.acceptanceDeadlineHours),
   agingPointsPerDay: z.number().min(0).default(DEFAULT_POLICY.agingPointsPerDay),
+  /** urgent cases go first; anyone who has waited this long joins them, so nobody starves */
+  starvationGuardDays: z.int().positive().default(DEFAULT_POLICY.starvationGuardDays),
   fairShareTolerance: z.number().min(0).default(DEFAULT_POLICY.fairShareTolerance),
 });
 

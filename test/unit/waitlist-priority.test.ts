@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   DEFAULT_WAITLIST_POLICY,
   effectivePriority,
+  laneOf,
   orderWaitlist,
   type WaitlistEntry,
 } from "../../src/modules/waitlist/priority.ts";
@@ -91,5 +92,44 @@ describe("orderWaitlist", () => {
     const old = entry("old", 0, 0);
     const newcomers = Array.from({ length: 20 }, (_, i) => entry(`n${i}`, 40, 40 + i));
     expect(orderWaitlist([...newcomers, old], at(80))[0]?.id).toBe("old");
+  });
+});
+
+describe("lanes: urgent first, with a starvation guard", () => {
+  const ids = (xs: readonly WaitlistEntry[]) => xs.map((e) => e.id);
+  const urgent = (id: string, base: number, day: number): WaitlistEntry => ({
+    ...entry(id, base, day),
+    urgent: true,
+  });
+  const guard = { agingPointsPerDay: 1, starvationGuardDays: 120 };
+
+  it.each<[string, WaitlistEntry[], number, string[]]>([
+    // name, entries, now day, expected order
+    ["an urgent newcomer overtakes a long wait", [entry("old", 0, 0), urgent("u", 40, 60)], 60, ["u", "old"]],
+    [
+      "urgent among themselves: priority and ageing",
+      [urgent("u1", 40, 0), urgent("u2", 80, 30)],
+      30,
+      ["u2", "u1"],
+    ],
+    ["urgent tie: earlier first", [urgent("u2", 40, 5), urgent("u1", 40, 1)], 5, ["u1", "u2"]],
+    ["past the guard joins the fast lane", [urgent("u", 40, 200), entry("old", 0, 0)], 200, ["old", "u"]],
+    ["just before the guard does not", [urgent("u", 40, 119), entry("old", 0, 0)], 119.9, ["u", "old"]],
+    ["non-urgent keep their ageing order", [entry("a", 10, 0), entry("b", 30, 10)], 20, ["b", "a"]],
+  ])("%s", (_n, entries, nowDay, expected) => {
+    expect(ids(orderWaitlist(entries, at(nowDay), guard))).toEqual(expected);
+  });
+
+  it("without a guard there are no lanes (ageing only)", () => {
+    expect(
+      ids(orderWaitlist([entry("old", 0, 0), urgent("u", 40, 60)], at(60), { agingPointsPerDay: 1 })),
+    ).toEqual(["old", "u"]);
+  });
+
+  it("laneOf", () => {
+    expect(laneOf(urgent("u", 0, 0), at(0), guard)).toBe(1);
+    expect(laneOf(entry("n", 0, 0), at(119), guard)).toBe(0);
+    expect(laneOf(entry("n", 0, 0), at(120), guard)).toBe(1);
+    expect(laneOf(urgent("u", 0, 0), at(0), { agingPointsPerDay: 1 })).toBe(0);
   });
 });

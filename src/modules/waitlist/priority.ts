@@ -1,5 +1,10 @@
-// Wait-list order: triage priority plus linear ageing, so nobody starves behind a stream of
-// more urgent newcomers.
+// Wait-list order: two lanes, then triage priority plus linear ageing within a lane.
+//
+// Urgent cases (eviction, loss of benefits, a health emergency, an authority's deadline) go first:
+// with ageing alone an urgent newcomer only gets a head start of its urgency points in days, and in
+// a list where everyone waits weeks that means weeks (the simulation measured ~50 % placed within
+// 48 h). The starvation guard keeps the fast lane from shutting others out: anyone who has waited
+// `starvationGuardDays` joins it too, so every wait is bounded as long as cases close at all.
 //
 // Ageing is continuous (per millisecond, not per whole day). With the same rate for everyone
 // the difference between two waiting entries never changes over time, so the relative order of
@@ -10,13 +15,24 @@ const DAY_MS = 86_400_000;
 
 export interface WaitlistPolicy {
   readonly agingPointsPerDay: number;
+  /** after this many days of waiting anyone joins the urgent lane; omitted: no lanes, ageing only */
+  readonly starvationGuardDays?: number;
 }
 
-export const DEFAULT_WAITLIST_POLICY: WaitlistPolicy = { agingPointsPerDay: 1 };
+export const DEFAULT_WAITLIST_POLICY: WaitlistPolicy = { agingPointsPerDay: 1, starvationGuardDays: 120 };
 
 export interface PriorityEntry {
   readonly basePriority: number;
   readonly enqueuedAt: Date;
+  /** triage found an urgency signal */
+  readonly urgent?: boolean;
+}
+
+/** 1 = the fast lane (urgent, or waited past the guard), 0 = everyone else. */
+export function laneOf(entry: PriorityEntry, now: Date, policy: WaitlistPolicy): 0 | 1 {
+  if (policy.starvationGuardDays === undefined) return 0;
+  if (entry.urgent) return 1;
+  return now.getTime() - entry.enqueuedAt.getTime() >= policy.starvationGuardDays * DAY_MS ? 1 : 0;
 }
 
 export interface WaitlistEntry extends PriorityEntry {
@@ -34,8 +50,8 @@ export function effectivePriority(entry: PriorityEntry, now: Date, agingPointsPe
 }
 
 /**
- * New array, highest effective priority first; ties: earlier enqueuedAt, then id (code-unit
- * order, not locale order, so every server sorts alike). Does not mutate the input.
+ * New array: the fast lane first, then highest effective priority; ties: earlier enqueuedAt, then id
+ * (code-unit order, not locale order, so every server sorts alike). Does not mutate the input.
  */
 export function orderWaitlist<T extends WaitlistEntry>(
   entries: readonly T[],
@@ -44,11 +60,13 @@ export function orderWaitlist<T extends WaitlistEntry>(
 ): T[] {
   const keyed = entries.map((entry) => ({
     entry,
+    lane: laneOf(entry, now, policy),
     priority: effectivePriority(entry, now, policy.agingPointsPerDay),
     at: entry.enqueuedAt.getTime(),
   }));
   keyed.sort(
     (a, b) =>
+      b.lane - a.lane ||
       b.priority - a.priority ||
       a.at - b.at ||
       (a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0),
