@@ -1,6 +1,28 @@
 // The vertical slices that make up anlauf, in the order their Telegram handlers should see updates.
 import type { Feature } from "./app/feature.ts";
+import { appointmentsFeature } from "./modules/appointments/feature.ts";
+import { casesFeature } from "./modules/cases/feature.ts";
+import { clientFallbackFeature, createIntakeFeature } from "./modules/intake/feature.ts";
+import { matchingFeature } from "./modules/matching/feature.ts";
+import { matchingServices } from "./modules/matching/services.ts";
+import { privacyFeature } from "./modules/privacy/feature.ts";
+import { slackFeature } from "./slack/feature.ts";
+import { relayFeature } from "./telegram/features/relay.ts";
 
 export function allFeatures(): Feature[] {
-  return [];
+  // privacyFeature first: /mydata and /delete (it filters private chats and checks its signed buttons
+  // itself); the intake next (its guard filters groups, edits, floods and unsigned buttons for all
+  // that follow; /status shows the wait list's standing); the relay of free text to the case manager
+  // after every feature that asks for free text; clientFallbackFeature last (it answers whatever no
+  // feature handled)
+  return [
+    privacyFeature,
+    createIntakeFeature({ standing: (app) => matchingServices(app).standing }),
+    slackFeature(),
+    matchingFeature(),
+    appointmentsFeature,
+    casesFeature,
+    relayFeature,
+    clientFallbackFeature,
+  ];
 }

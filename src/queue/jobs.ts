@@ -10,6 +10,11 @@ export const QUEUES = {
   telegram: "telegram-out",
   /** calls to the Slack Web API; rate limited */
   slack: "slack-out",
+  /**
+   * appointment reminders: time-critical and tiny, kept apart so a burst of dispatcher work cannot
+   * delay them (and they cannot delay it); give its worker a high concurrency (bench/reminders.ts)
+   */
+  reminders: "reminders",
 } as const;
 
 const uuid = z.uuid();
@@ -90,11 +95,93 @@ export const JOBS = defineJobs({
   "slack.deliver": job({
     queue: QUEUES.slack,
     schema: z.strictObject({
-      kind: z.enum(["assignment_card", "assignment_update", "thread_message", "digest", "notice"]),
+      /**
+       * assignment_card / assignment_update: render the assignment's current state into its card
+       * (post when no slackTs is stored yet, else chat.update); refId = assignment id.
+       * home: publish the App Home of refId = Slack user id. thread_message: refId = RelayedMessage id.
+       * digest: refId = the day (YYYY-MM-DD) the weekly digest was made for.
+       */
+      kind: z.enum(["assignment_card", "assignment_update", "thread_message", "digest", "notice", "home"]),
       refId: z.string().min(1).max(64),
       key: z.string().min(1).max(120),
     }),
     id: (p) => `slack.${p.key}`,
+  }),
+  /** weekly team digest (a job scheduler of the Slack feature): enqueues slack.deliver kind digest */
+  "slack.digest": job({
+    queue: QUEUES.work,
+    schema: z.strictObject({}),
+    id: () => "slack-digest",
+  }),
+  // ── appointments (src/modules/appointments) ──
+  /**
+   * Offer free appointment slots to the client of a case (Telegram message with one button per slot).
+   * `starts` are the slots a case manager proposed (epoch ms); empty = the next free slots.
+   * Enqueue with reason "assigned" when a case manager accepts a case.
+   */
+  "appointment.offer": job({
+    queue: QUEUES.telegram,
+    schema: z.strictObject({
+      caseId: uuid,
+      reason: z.enum(["assigned", "proposed", "client_asked", "slot_taken", "staff_cancelled", "checkin"]),
+      starts: z.array(epochMs).max(10).default([]),
+      key: z.string().min(1).max(120),
+    }),
+    id: (p) => `appt-offer.${p.key}`,
+  }),
+  /**
+   * A reminder before an appointment, delayed until its time. The id holds appointment, offset and the
+   * start it was planned for, so moving an appointment removes the old jobs and adds new ones; the
+   * handler re-checks the database and sends nothing for cancelled, moved or past appointments.
+   */
+  "appointment.reminder": job({
+    queue: QUEUES.reminders,
+    schema: z.strictObject({
+      appointmentId: uuid,
+      offsetS: z.int().positive(),
+      /** the start (epoch ms) this reminder was planned for */
+      startsAt: epochMs,
+    }),
+    id: (p) => `appt-reminder.${p.appointmentId}.${p.offsetS}.${Math.floor(p.startsAt / 1000)}`,
+  }),
+  /** a message about an appointment to its client (confirmation with .ics, change, reminder, check-in) */
+  "appointment.client": job({
+    queue: QUEUES.telegram,
+    schema: z.strictObject({
+      appointmentId: uuid,
+      event: z.enum(["confirmed", "moved_by_staff", "cancelled_by_staff", "reminder", "checkin"]),
+      key: z.string().min(1).max(120),
+    }),
+    id: (p) => `appt-client.${p.key}`,
+  }),
+  /** a Slack message about an appointment (or a case without one) to its case manager */
+  "appointment.staff": job({
+    queue: QUEUES.slack,
+    schema: z.strictObject({
+      caseId: uuid,
+      appointmentId: uuid.optional(),
+      event: z.enum(["booked", "rescheduled", "cancelled", "limit_reached", "no_fit", "no_slots"]),
+      key: z.string().min(1).max(120),
+    }),
+    id: (p) => `appt-staff.${p.key}`,
+  }),
+  /** safety net (job scheduler, every 10 minutes): re-adds reminder jobs of booked appointments */
+  "appointment.sweep": job({
+    queue: QUEUES.work,
+    schema: z.strictObject({}),
+    id: () => "appointment-sweep",
+  }),
+  /** retention (job scheduler, daily): erase personal data past the organisation's retention times */
+  "privacy.retention": job({
+    queue: QUEUES.work,
+    schema: z.strictObject({}),
+    id: () => "privacy-retention",
+  }),
+  /** the committee report (job scheduler, monthly, when relay.reportChannel is set): enqueue its Slack post */
+  "report.post": job({
+    queue: QUEUES.work,
+    schema: z.strictObject({}),
+    id: () => "report-post",
   }),
 });
 

@@ -10,10 +10,13 @@
 //   - withdrawing case management later (/consent): the consent rows are stamped withdrawnAt, the
 //     optional purposes with them, the questionnaire draft is deleted; the Client row stays with its
 //     consent history (erasure is /delete's job, a later issue)
+
 import { Composer } from "grammy";
 import { isClientLocale } from "../../i18n/index.ts";
+import { lifecycleOf } from "../../modules/cases/feature.ts";
 import { isGranted, PURPOSES, type Purpose } from "../../modules/intake/consent.repository.ts";
 import { initialState } from "../../modules/intake/flow.ts";
+import { stopCaseManagement } from "../../modules/privacy/withdrawal.ts";
 import type { BotContext } from "../context.ts";
 import {
   bitsToChoices,
@@ -223,7 +226,16 @@ export function consentComposer(s: ClientServices): Composer<BotContext> {
     const now = s.app.now();
     if (code === "cmx") {
       const { leftWaitlist } = await s.consents.withdrawCaseManagement(clientId, now);
-      s.app.log.info({ clientId, leftWaitlist }, "consent to case management withdrawn");
+      // withdrawing ends case management itself: open cases close (reason withdrawn), the case
+      // manager is told, the freed place goes to the next person waiting
+      const { closed } = await stopCaseManagement(
+        { db: s.app.db, lifecycle: lifecycleOf(s.app), jobs: s.app.producer },
+        clientId,
+      );
+      s.app.log.info(
+        { clientId, leftWaitlist, closedCases: closed.length },
+        "consent to case management withdrawn",
+      );
       await answer(ctx);
       await editOrSend(
         ctx,
