@@ -10,7 +10,9 @@ WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
 COPY scripts/generate.mjs scripts/no-schema-engine.sh ./scripts/
-RUN npm ci --no-audit --no-fund
+# npm ci when the lock file is complete for this platform, npm install otherwise (scripts/install-deps.sh)
+COPY scripts/install-deps.sh ./scripts/
+RUN CI=true bash scripts/install-deps.sh
 
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json ./

@@ -6,9 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .data
 eval "$(bash scripts/ensure-services.sh)"
-if [ "${CI:-}" = true ] || [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
+bash scripts/install-deps.sh
 echo "== typecheck"; npx tsc --noEmit -p .
 echo "== lint"; npx biome check .
 echo "== locales"; node scripts/check-locales.mjs

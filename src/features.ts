@@ -7,9 +7,15 @@ import { matchingFeature } from "./modules/matching/feature.ts";
 import { matchingServices } from "./modules/matching/services.ts";
 import { privacyFeature } from "./modules/privacy/feature.ts";
 import { slackFeature } from "./slack/feature.ts";
+import type { FloodLimits } from "./telegram/features/flood.ts";
 import { relayFeature } from "./telegram/features/relay.ts";
 
-export function allFeatures(): Feature[] {
+export interface FeatureOptions {
+  /** the client flood limit (tests that script a person tap faster than people do) */
+  flood?: Partial<FloodLimits>;
+}
+
+export function allFeatures(opts: FeatureOptions = {}): Feature[] {
   // privacyFeature first: /mydata and /delete (it filters private chats and checks its signed buttons
   // itself); the intake next (its guard filters groups, edits, floods and unsigned buttons for all
   // that follow; /status shows the wait list's standing); the relay of free text to the case manager
@@ -17,7 +23,10 @@ export function allFeatures(): Feature[] {
   // feature handled)
   return [
     privacyFeature,
-    createIntakeFeature({ standing: (app) => matchingServices(app).standing }),
+    createIntakeFeature({
+      standing: (app) => matchingServices(app).standing,
+      ...(opts.flood ? { flood: opts.flood } : {}),
+    }),
     slackFeature(),
     matchingFeature(),
     appointmentsFeature,

@@ -35,7 +35,7 @@ export interface Harness {
 
 export async function createHarness(
   label: string,
-  opts: { features?: Feature[]; log?: Logger } = {},
+  opts: { features?: Feature[]; log?: Logger; env?: Record<string, string> } = {},
 ): Promise<Harness> {
   const port = await freePort();
   const server = new TelegramServer({ port, host: "127.0.0.1", storeTimeout: 3600 });
@@ -52,12 +52,13 @@ export async function createHarness(
     TELEGRAM_BOT_TOKEN: TOKEN,
     TELEGRAM_API_ROOT: server.config.apiURL,
     REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    ...opts.env,
   });
   const org = await loadOrganisation("orgs/bielefeld.yaml");
   // a scripted person taps faster than the flood limit allows; the fuzz file tests the limit itself
   const features = opts.features ?? [createIntakeFeature({ flood: { max: 10_000 } }), clientFallbackFeature];
   const log = opts.log ?? createLogger(env.LOG_LEVEL, `e2e-${label}`);
-  const boot = () => startSystem({ env, org, log, features, db });
+  const boot = () => startSystem({ env, org, log, features, db, slackBotUserId: "UBOTANLAUF" });
   const h: Harness = {
     server,
     db,
