@@ -94,5 +94,4 @@ export const intakeAnswersSchema = z
   });
 export type IntakeAnswers = z.infer<typeof intakeAnswersSchema>;
 
-export const personsIn = (a: Pick<IntakeAnswers, "adults" | "children">): number =>
-  a.adults + a.children;
+export const personsIn = (a: Pick<IntakeAnswers, "adults" | "children">): number => a.adults + a.children;
