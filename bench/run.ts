@@ -27,6 +27,7 @@ import { LogStaffNotifier } from "../src/modules/notify/log-staff-notifier.ts";
 import { RecordingClientNotifier } from "../src/modules/notify/queue-notifier.ts";
 import { createTestDb, type TestDb } from "../test/support/db.ts";
 import ensureTestDatabase from "../test/support/global-setup.ts";
+import { benchReminders } from "./reminders.ts";
 import { compareStrategies, type SimMetrics, STRATEGIES } from "./simulate.ts";
 
 const { values: args } = parseArgs({
@@ -541,6 +542,9 @@ async function main(): Promise<void> {
   mem("assignment_pure");
   await benchDb();
   const simLines = benchSim();
+  // reminders last: they need the machine quiet for their lateness figures
+  for (const [k, v] of Object.entries(await benchReminders({ quick: QUICK }))) put(k, v);
+  mem("reminders");
   put("bench.loadavg_end", loadavg()[0]!);
   put("bench.total_s", (performance.now() - started) / 1000);
   put("bench.quick", QUICK ? 1 : 0);
@@ -561,6 +565,7 @@ async function main(): Promise<void> {
     `targets (p99 ≤ 20 ms, ≥ 1000 assignments/s) on ${results["bench.cores"]} cores, load average ${results["bench.loadavg_start"]} → ${results["bench.loadavg_end"]}:`,
     `  pure decision, ${results["assignment.case_managers"]} case managers × ${results["assignment.clients"]} clients: p99 ${p99} ms ${verdict(p99 <= 20)}, ${Math.round(perS)}/s ${verdict(perS >= 1000)}`,
     `  transactional assign, ${results["assignment_db.case_managers"]} case managers, ${results["assignment_db.waiting"]} waiting: p99 ${dbP99} ms ${verdict(dbP99 <= 20)}, ${Math.round(dbPerS)}/s ${verdict(dbPerS >= 1000)}`,
+    `  reminders, ${results["reminders.delivered"]} delivered across a worker restart: p99 ${results["reminders.p99_late_ms"]} ms late ${verdict(results["reminders.p99_late_ms"]! <= 1000)}, lost ${results["reminders.lost"]} ${verdict(results["reminders.lost"] === 0)}`,
     ...simLines,
   ];
   console.log(lines.join("\n"));

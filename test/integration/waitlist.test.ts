@@ -36,14 +36,15 @@ beforeEach(async () => {
 });
 
 describe("positions and ETAs", () => {
-  it("orders by triage priority plus ageing and says 'unknown' without throughput or free capacity", async () => {
+  it("orders urgent first, then by triage priority plus ageing, and says 'unknown' without throughput or free capacity", async () => {
     const h = harness(db.prisma, org, START);
     const old = await waitingCase(h, db.prisma, { submittedAt: new Date(START.getTime() - 30 * DAY) });
     const urgent = await waitingCase(h, db.prisma, { urgency: ["eviction"] });
     const fresh = await waitingCase(h, db.prisma);
     const snap = await waitlistSnapshot(db.prisma, org, START);
-    // eviction: 20 points (+2 household etc.); 30 days of ageing: 30 points → the old one is first
-    expect(snap.rows.map((r) => r.caseId)).toEqual([old.caseId, urgent.caseId, fresh.caseId]);
+    // the urgent case waits in the fast lane, ahead of 30 days of ageing; among the others ageing
+    // puts the old one before the fresh one
+    expect(snap.rows.map((r) => r.caseId)).toEqual([urgent.caseId, old.caseId, fresh.caseId]);
     expect(snap.rows.map((r) => r.position)).toEqual([1, 2, 3]);
     expect(
       snap.rows.every((r) => r.total === 3 && r.estimate.etaDays === null && r.estimate.bucket === "unknown"),

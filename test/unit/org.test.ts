@@ -140,6 +140,7 @@ describe("defaults and resolution", () => {
       regionBound: false, // a city
       acceptanceDeadlineHours: 48,
       agingPointsPerDay: 1,
+      starvationGuardDays: 120,
       fairShareTolerance: 1,
     });
     expect(org.agencies.map((a) => a.regions)).toEqual([["all"], ["all"]]);

@@ -16,6 +16,7 @@ import type { types } from "@slack/bolt";
 import type { i18n } from "i18next";
 import type { AppContext } from "../../app/feature.ts";
 import type { SlackApp } from "../../slack/app.ts";
+import { button, esc, md, plain } from "../../slack/blocks/common.ts";
 import { slackLanguageResolver } from "../../slack/i18n.ts";
 import {
   type AppointmentView,
@@ -59,27 +60,6 @@ const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 const FIELD = "v";
 const MAX_SLOT_OPTIONS = 60;
 const MAX_PROPOSED = 8;
-
-const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
-const plain = (text: string, max = 3000) => ({
-  type: "plain_text" as const,
-  text: clip(text, max),
-  emoji: true,
-});
-const md = (text: string) => ({ type: "mrkdwn" as const, text: clip(text, 3000) });
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-const button = (
-  text: string,
-  actionId: string,
-  value: string,
-  style?: "primary" | "danger",
-): types.Button => ({
-  type: "button",
-  text: plain(text, 75),
-  action_id: actionId,
-  value,
-  ...(style ? { style } : {}),
-});
 
 export function staffWhen(d: Date, lng: StaffLng, timeZone: string): string {
   return new Intl.DateTimeFormat(lng === "en" ? "en-GB" : "de-DE", {
