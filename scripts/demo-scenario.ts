@@ -2,10 +2,18 @@
 // on a flyer in Heepen, picks a language, reads the info sheet, consents, fills in the questionnaire
 // and asks for their status. Everything goes through the local Telegram Bot API (telegram-test-api),
 // at a human pace (the bot's flood limit is real), and the conversation is printed as it happens.
+
+import { createHmac } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
 import type { InlineKeyboardButton } from "grammy/types";
 import type { StoredBotUpdate, TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import type { System } from "../src/app/system.ts";
+import { explainCommand } from "../src/cli.ts";
+import type { SlackPeer } from "../src/devtools/slack-peer.ts";
+import { matchingServices } from "../src/modules/matching/services.ts";
+import { createReportBundle } from "../src/modules/reports/report.service.ts";
 import { createCallbackCodec } from "../src/telegram/callback-data.ts";
+import { seedDemoData } from "./seed-demo.ts";
 
 const PACE_MS = 600;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -25,6 +33,8 @@ export async function playScenario(args: {
   token: string;
   system: System;
   slackCalls: string[];
+  slack: SlackPeer;
+  dataDir: string;
   print: (s: string) => void;
 }): Promise<void> {
   const { telegram, token, system, print } = args;
@@ -175,4 +185,119 @@ export async function playScenario(args: {
     );
   }
   if (args.slackCalls.length) print(`Slack calls so far: ${args.slackCalls.join(", ")}`);
+  if (intake) await staffSide(args, intake.clientId, mine, write);
+  await committeeReport(args);
+}
+
+/** Waits for a value, polling; undefined after `ms`. */
+async function poll<T>(fn: () => Promise<T | null | undefined>, ms = 15_000): Promise<T | undefined> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const v = await fn();
+    if (v) return v;
+    await sleep(200);
+  }
+  return undefined;
+}
+
+/** The case manager's side: the card that reached Slack, a signed Accept, and what the client sees. */
+async function staffSide(
+  args: Parameters<typeof playScenario>[0],
+  clientId: string,
+  mine: () => StoredBotUpdate[],
+  write: (text: string, then: () => boolean) => Promise<void>,
+): Promise<void> {
+  const { system, slack, print } = args;
+  const db = system.ctx.db;
+  const assignment = await poll(() =>
+    db.assignment.findFirst({
+      where: { case: { clientId }, slackTs: { not: null } },
+      include: { cm: true, case: true },
+    }),
+  );
+  if (!assignment) return print("\n(no assignment yet: every case manager is full, so the case waits)");
+  const card = slack.calls.find(
+    (c) => c.method === "chat.postMessage" && JSON.stringify(c.args).includes(assignment.case.referenceCode),
+  );
+  print(`\n─── Slack: a card in ${assignment.cm.name}'s direct messages ───`);
+  print(String(card?.args.text ?? "(card)"));
+  // the stored "why assigned" record, as the operator CLI shows it (npm run cli -- explain <code>)
+  print(`\n$ npm run cli -- explain ${assignment.case.referenceCode}`);
+  print(
+    await explainCommand(
+      {
+        db,
+        org: system.ctx.org,
+        now: system.ctx.now,
+        services: () => matchingServices(system.ctx),
+        actor: "demo",
+      },
+      assignment.case.referenceCode,
+    ),
+  );
+
+  // the case manager taps "Accept": a signed interaction to /slack/events, as Slack sends it
+  const payload = {
+    type: "block_actions",
+    team: { id: "TANLAUF" },
+    user: { id: assignment.cm.slackUserId, team_id: "TANLAUF" },
+    api_app_id: "AANLAUF",
+    trigger_id: `demo-${Date.now()}`,
+    container: { type: "message", message_ts: assignment.slackTs, channel_id: assignment.slackChannel },
+    channel: { id: assignment.slackChannel },
+    message: { ts: assignment.slackTs, type: "message", text: "card" },
+    actions: [
+      { type: "button", action_id: "asg.accept", block_id: "asg", value: assignment.id, action_ts: "1.1" },
+    ],
+  };
+  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const ts = Math.floor(Date.now() / 1000);
+  const sig = `v0=${createHmac("sha256", system.ctx.env.SLACK_SIGNING_SECRET!).update(`v0:${ts}:${body}`).digest("hex")}`;
+  const res = await fetch(`http://127.0.0.1:${system.port}/slack/events`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-slack-request-timestamp": String(ts),
+      "x-slack-signature": sig,
+    },
+    body,
+  });
+  print(`👩‍💼 ${assignment.cm.name} taps [Accept] → HTTP ${res.status}`);
+  const accepted = await poll(async () =>
+    (await db.assignment.findUnique({ where: { id: assignment.id } }))?.status === "accepted"
+      ? true
+      : undefined,
+  );
+  const update = await poll(async () =>
+    slack.calls.find((c) => c.method === "chat.update" && c.args.ts === assignment.slackTs),
+  );
+  print(
+    `assignment ${accepted ? "accepted" : "not accepted (yet)"}; card updated in place: ${update ? "yes" : "not yet"}`,
+  );
+
+  await sleep(1500);
+  const before = Math.max(...mine().map((m) => m.messageId));
+  await write("/status", () => mine().some((m) => m.messageId > before));
+}
+
+/** The committee report over an anonymous demo population, with its chart written to the data folder. */
+async function committeeReport(args: Parameters<typeof playScenario>[0]): Promise<void> {
+  const { system, print } = args;
+  const now = system.ctx.now();
+  const seeded = await seedDemoData(system.ctx.db, system.ctx.org, now);
+  const from = new Date(Date.UTC(now.getUTCFullYear(), 0, 1));
+  const bundle = await createReportBundle(
+    { db: system.ctx.db, org: system.ctx.org, i18n: system.ctx.i18n },
+    { from, to: now, variant: "public", lng: "en", now },
+  );
+  const dir = `${args.dataDir}/reports`;
+  await mkdir(dir, { recursive: true });
+  await writeFile(`${dir}/${bundle.fileStem}.md`, bundle.markdown);
+  await writeFile(`${dir}/${bundle.fileStem}.csv`, bundle.csv);
+  await writeFile(`${dir}/${bundle.fileStem}.svg`, bundle.svg);
+  print(
+    `\n─── committee report (public variant; anonymous demo population of ${seeded.clients} clients) ───\n`,
+  );
+  print(bundle.markdown);
+  print(`written: ${dir}/${bundle.fileStem}.{md,csv,svg}`);
 }

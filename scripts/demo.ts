@@ -97,8 +97,9 @@ anlauf is running offline (${((Date.now() - started) / 1000).toFixed(1)} s).
   Slack events   ${base}/slack/events  (signed with the demo's signing secret)
   data           ${dataDir}  (embedded Postgres, encryption key; delete it to start over)
 
-Next: \`npm run demo -- --scenario\` plays a newcomer's intake through the Telegram peer and prints
-the conversation; Ctrl-C stops everything.
+Ctrl-C stops everything. \`npm run demo -- --scenario\` starts it again and plays a newcomer's intake
+through the Telegram peer, printing the conversation and what happened behind it (triage, the
+assignment card in Slack); \`npm run report -- --seed-demo\` prints a committee report.
 `);
 
 const shutdown = async () => {
@@ -112,6 +113,6 @@ process.once("SIGTERM", () => void shutdown());
 
 if (values.scenario) {
   const { playScenario } = await import("./demo-scenario.ts");
-  await playScenario({ telegram, token: DEMO_TOKEN, system, slackCalls, print: console.log });
+  await playScenario({ telegram, token: DEMO_TOKEN, system, slackCalls, slack, dataDir, print: console.log });
   if (values["exit-after-scenario"]) await shutdown();
 }
