@@ -9,12 +9,14 @@
 //   racing between "nothing stored" and "stored".
 // - About one message per second per channel: a Redis key per channel (SET NX PX 1000); a job that
 //   finds it taken is delayed by the key's remaining time.
+
 import { randomUUID } from "node:crypto";
 import { DelayedError } from "bullmq";
 import type { i18n } from "i18next";
 import type { Organisation } from "../config/org.schema.ts";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../lib/logger.ts";
+import { AuditRepository } from "../modules/audit/audit.repository.ts";
 import { parseNoticeRef } from "../modules/privacy/notices.ts";
 import { digestFigures, digestPeriod } from "../modules/staff/digest.ts";
 import type { FieldCipher } from "../privacy/crypto.ts";
@@ -286,6 +288,14 @@ export class SlackDeliverer {
       }
       await this.throttle(thread.channel, job);
       const res = await this.d.web.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text });
+      if (target.relayConsent)
+        await new AuditRepository(db).record({
+          actor: target.cmId ? `cm:${target.cmId}` : "system",
+          action: "personal_data.relayed",
+          caseId: m.caseId,
+          clientId: target.clientId,
+          data: { surface: "slack_case_thread", relayedMessageId: m.id },
+        });
       await db.relayedMessage.updateMany({
         where: { id: m.id, slackTs: null },
         data: { slackTs: res.ts ?? thread.ts, ...(target.relayConsent ? { deliveredAt: this.d.now() } : {}) },

@@ -1,7 +1,9 @@
 // Read models for the Slack surfaces, straight from Prisma. Ids in, plain data out; personal values
 // (name, phone) only where src/modules/staff/consent.ts allows them, decrypted here and nowhere else.
+
 import type { Organisation } from "../config/org.schema.ts";
 import type { Db } from "../db/client.ts";
+import { AuditRepository } from "../modules/audit/audit.repository.ts";
 import { ACTIVE_PHASES, loadTeam, type TeamMember } from "../modules/matching/load.repository.ts";
 import { matchPolicyOf } from "../modules/matching/policy.ts";
 import { mayRelay, mayShowContact } from "../modules/staff/consent.ts";
@@ -136,6 +138,7 @@ export class PrismaCaseQueries implements CaseQueries {
             phase: true,
             persons: true,
             districtId: true,
+            clientId: true,
             client: { select: { displayName: true, phone: true, consents: consentSelect } },
             intake: {
               select: {
@@ -164,6 +167,23 @@ export class PrismaCaseQueries implements CaseQueries {
     const k = a.case;
     const consents = k.client.consents;
     const showContact = mayShowContact(consents, a.status);
+    const contact = showContact
+      ? { displayName: this.decrypt(k.client.displayName), phone: this.decrypt(k.client.phone) }
+      : null;
+    // every disclosure of personal data to staff is audited (who saw what, for which case)
+    if (contact && (contact.displayName || contact.phone))
+      await new AuditRepository(this.db).record({
+        actor: `cm:${a.cmId}`,
+        action: "personal_data.shown",
+        caseId: k.id,
+        clientId: k.clientId,
+        data: {
+          surface: "slack_assignment_card",
+          fields: [contact.displayName ? "displayName" : null, contact.phone ? "phone" : null].filter(
+            (f): f is string => f !== null,
+          ),
+        },
+      });
     return {
       assignmentId: a.id,
       status: a.status,
@@ -190,9 +210,7 @@ export class PrismaCaseQueries implements CaseQueries {
         waitingSince: k.intake.waitlistEntry?.enqueuedAt ?? k.intake.submittedAt,
       },
       why: decision ? whyFromDecision(decision.candidates, a.cmId) : null,
-      contact: showContact
-        ? { displayName: this.decrypt(k.client.displayName), phone: this.decrypt(k.client.phone) }
-        : null,
+      contact,
       relayConsent: mayRelay(consents),
     };
   }

@@ -131,5 +131,13 @@ describe("Telegram intake → Slack assignment → Accept → /status", () => {
     expect(relayed.args.thread_ts).toBe(stored.slackTs);
     const row = await db.relayedMessage.findFirstOrThrow({ where: { caseId: assignment.caseId } });
     expect(row.body).toMatch(/^v1\./); // encrypted at rest
+
+    // both disclosures to staff are in the audit log: the relayed message, and (after acceptance,
+    // with consent) the first name on the card
+    const audit = await db.auditLog.findMany({ where: { caseId: assignment.caseId } });
+    const actions = audit.map((a) => a.action);
+    expect(actions).toContain("personal_data.relayed");
+    expect(actions).toContain("personal_data.shown");
+    expect(JSON.stringify(audit.map((a) => a.data))).not.toContain("Olena");
   }, 120_000);
 });
