@@ -3,9 +3,9 @@
 // is then searched for every personal value the test used (name, phone, message, goal, Telegram id).
 // The lead extends this with the Telegram intake once that e2e exists.
 import { Writable } from "node:stream";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createI18n } from "../../src/i18n/index.ts";
+import { createLogger } from "../../src/lib/logger.ts";
 import { casesFeature, lifecycleOf } from "../../src/modules/cases/feature.ts";
 import { clientFallbackFeature, createIntakeFeature } from "../../src/modules/intake/feature.ts";
 import { privacyFeature } from "../../src/modules/privacy/feature.ts";
@@ -26,13 +26,8 @@ const sink = new Writable({
     cb();
   },
 });
-const log = pino(
-  {
-    level: "debug",
-    redact: { paths: ["*.token", "*.secret", "*.text", "*.body", "*.displayName"], censor: "[redacted]" },
-  },
-  sink,
-);
+// the production logger (same redaction), writing into the buffer
+const log = createLogger("debug", "e2e-privacy", sink);
 
 let h: Harness;
 let person: Person;

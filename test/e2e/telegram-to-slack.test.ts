@@ -2,9 +2,11 @@
 // assigned, and ends as a card in the case manager's Slack DM (local Slack Web API); a signed Accept
 // updates the card and what the client's /status says. Then a message from the client reaches the
 // case thread, because the client consented to the relay.
+import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SlackPeer, startSlackPeer } from "../../src/devtools/slack-peer.ts";
 import { allFeatures } from "../../src/features.ts";
+import { createLogger } from "../../src/lib/logger.ts";
 import {
   blockAction,
   interactionBody,
@@ -15,12 +17,21 @@ import { createHarness, type Harness } from "./telegram-harness.ts";
 
 let h: Harness;
 let slack: SlackPeer;
+// the whole run logs at debug level into a buffer, scanned for personal values at the end
+const logLines: string[] = [];
+const sink = new Writable({
+  write(chunk, _enc, cb) {
+    logLines.push(String(chunk));
+    cb();
+  },
+});
 
 beforeAll(async () => {
   slack = await startSlackPeer();
   h = await createHarness("tg_to_slack", {
     // a scripted person taps faster than the flood limit allows (the fuzz test covers the limit)
     features: allFeatures({ flood: { max: 10_000 } }),
+    log: createLogger("debug", "e2e-tg-to-slack", sink),
     env: { SLACK_BOT_TOKEN: "xoxb-e2e", SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url },
   });
 }, 60_000);
@@ -139,5 +150,11 @@ describe("Telegram intake → Slack assignment → Accept → /status", () => {
     expect(actions).toContain("personal_data.relayed");
     expect(actions).toContain("personal_data.shown");
     expect(JSON.stringify(audit.map((a) => a.data))).not.toContain("Olena");
+
+    // nothing personal in the application log of the whole run (names, message text, Telegram ids)
+    const text = logLines.join("");
+    expect(text).toContain("client message relayed"); // the log did record the run
+    for (const v of ["Olena", "Коли можна прийти", "Доброго дня", String(p.id)])
+      expect(text, `log contains ${v}`).not.toContain(v);
   }, 120_000);
 });
