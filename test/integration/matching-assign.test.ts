@@ -273,12 +273,11 @@ describe("close and pull", () => {
     });
 
     const victim = await db.prisma.case.findFirstOrThrow({ where: { cmId: "berat" } });
-    const closed = await h.services.assignment.closeCase(victim.id, "withdrawn", "cm:berat");
-    expect(closed).toEqual({ ok: true, freedCmId: "berat" });
-    expect(await h.services.assignment.closeCase(victim.id, "withdrawn")).toEqual({
-      ok: false,
-      reason: "already_closed",
-    });
+    const closed = await h.lifecycle.move(victim.id, "closed", { kind: "system" }, { reason: "withdrawn" });
+    expect(closed).toMatchObject({ ok: true, freedCmId: "berat" });
+    expect(
+      await h.lifecycle.move(victim.id, "closed", { kind: "system" }, { reason: "withdrawn" }),
+    ).toMatchObject({ ok: false });
     // the pending offer was revoked
     expect(await db.prisma.assignment.count({ where: { caseId: victim.id, status: "revoked" } })).toBe(1);
     expect(h.jobs.calls).toContainEqual(
@@ -299,10 +298,9 @@ describe("close and pull", () => {
   it("closing a waiting case withdraws it from the wait list without a pull", async () => {
     const h = harness(db.prisma, org);
     const c = await waitingCase(h, db.prisma);
-    expect(await h.services.assignment.closeCase(c.caseId, "withdrawn")).toEqual({
-      ok: true,
-      freedCmId: null,
-    });
+    expect(
+      await h.lifecycle.move(c.caseId, "closed", { kind: "system" }, { reason: "withdrawn" }),
+    ).toMatchObject({ ok: true, freedCmId: null });
     const entry = await db.prisma.waitlistEntry.findUniqueOrThrow({ where: { intakeId: c.intakeId } });
     expect(entry.status).toBe("withdrawn");
     expect(h.jobs.calls.some((j) => j.name === "matching.pull")).toBe(false);

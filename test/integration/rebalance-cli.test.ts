@@ -84,7 +84,7 @@ describe("rebalancing", () => {
     const { id, result } = await h.services.rebalance.propose("cm:anna");
     // the world moves on: one proposed case is closed, one gets an appointment tomorrow
     const [closedOne, bookedOne] = result.moves;
-    await h.services.assignment.closeCase(closedOne!.caseId, "goals_reached");
+    await h.lifecycle.move(closedOne!.caseId, "closed", { kind: "system" }, { reason: "goals_reached" });
     await db.prisma.appointment.create({
       data: {
         caseId: bookedOne!.caseId,

@@ -127,7 +127,7 @@ describe("standing", () => {
       agencyName: "Sozialamt Testburg",
     });
 
-    await h.services.assignment.closeCase(first.caseId, "goals_reached");
+    await h.lifecycle.move(first.caseId, "closed", { kind: "system" }, { reason: "goals_reached" });
     expect(await standing.standingOf(first.clientId, START)).toMatchObject({ kind: "closed" });
   });
 });
@@ -145,7 +145,7 @@ describe("waitlist.refresh", () => {
 
     // every triage message was sent at that moment's position; the first 14 were told smaller
     // totals but the same positions, so the refresh above sent nothing. Now the first one leaves:
-    await h.services.assignment.closeCase(cases[0]!.caseId, "withdrawn");
+    await h.lifecycle.move(cases[0]!.caseId, "closed", { kind: "system" }, { reason: "withdrawn" });
     h.clients.sent.length = 0;
     const r = await h.services.refresher.run();
     // positions 2…10 move by one (threshold 1); 11…15 need 10 % of their position, i.e. 2
@@ -160,7 +160,7 @@ describe("waitlist.refresh", () => {
     // again: nothing changed since
     expect((await h.services.refresher.run()).notified).toBe(0);
     // positions 11..15 → 10..14 now owe 1 more move; a second leaver moves them by 2 in total
-    await h.services.assignment.closeCase(cases[1]!.caseId, "withdrawn");
+    await h.lifecycle.move(cases[1]!.caseId, "closed", { kind: "system" }, { reason: "withdrawn" });
     const r2 = await h.services.refresher.run();
     expect(r2.notified).toBe(13);
   });

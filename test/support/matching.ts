@@ -1,5 +1,6 @@
 // Builders for the matching/triage/wait-list integration tests: a small organisation in code, clients
 // with intakes, and services wired to recording notifiers and a settable clock.
+
 import { randomUUID } from "node:crypto";
 import {
   type Organisation,
@@ -8,6 +9,7 @@ import {
 } from "../../src/config/org.schema.ts";
 import type { Db } from "../../src/db/client.ts";
 import { silentLogger } from "../../src/lib/logger.ts";
+import { CaseLifecycleService } from "../../src/modules/cases/lifecycle.service.ts";
 import { type MatchingDeps, recordingJobs } from "../../src/modules/matching/deps.ts";
 import { createMatchingServices, type MatchingServices } from "../../src/modules/matching/services.ts";
 import { RecordingStaffNotifier } from "../../src/modules/notify/log-staff-notifier.ts";
@@ -168,6 +170,8 @@ export interface Harness {
   staff: RecordingStaffNotifier;
   jobs: ReturnType<typeof recordingJobs>;
   clock: { now: Date; advance(ms: number): void };
+  /** closes and moves cases, as staff do (the one place that closes a case) */
+  lifecycle: CaseLifecycleService;
 }
 
 export function harness(db: Db, org: Organisation, start = new Date("2026-03-02T09:00:00Z")): Harness {
@@ -190,7 +194,14 @@ export function harness(db: Db, org: Organisation, start = new Date("2026-03-02T
     now: () => clock.now,
     cipher: createCipher(generateKeySpec("test")),
   };
-  return { services: createMatchingServices(deps), deps, clients, staff, jobs, clock };
+  const lifecycle = new CaseLifecycleService({
+    db,
+    jobs,
+    cipher: deps.cipher!,
+    log: silentLogger,
+    now: () => clock.now,
+  });
+  return { services: createMatchingServices(deps), deps, clients, staff, jobs, clock, lifecycle };
 }
 
 /** Triages an intake and returns its case id (throws when it was not waitlisted). */

@@ -27,7 +27,7 @@
 // the commit and are best effort: the periodic sweep expires overdue offers and assigns waiting cases
 // even when a job was lost.
 import type { Tx } from "../../db/client.ts";
-import type { AssignmentStatus, ClosureReason, Prisma } from "../../generated/prisma/client.ts";
+import type { AssignmentStatus, Prisma } from "../../generated/prisma/client.ts";
 import type { SpokenLanguage, Topic } from "../intake/answers.ts";
 import { waitingInOrder } from "../waitlist/waitlist.repository.ts";
 import { capacityOf, isAbsent } from "./capacity.ts";
@@ -66,10 +66,6 @@ export type DecideFailure = "not_found" | "not_yours" | "already_decided" | "not
 export type DecideResult =
   | { ok: true; caseId: string; attempt?: number }
   | { ok: false; reason: DecideFailure; status?: AssignmentStatus };
-
-export type CloseResult =
-  | { ok: true; freedCmId: string | null }
-  | { ok: false; reason: "not_found" | "already_closed" };
 
 export interface AssignOptions {
   /** case managers who must not get this case (added to those who declined or let it expire) */
@@ -549,88 +545,6 @@ export class AssignmentService {
       },
       { key: `${template}.${assignmentId}` },
     );
-  }
-
-  // ───────────────────────────── closing ─────────────────────────────
-
-  /** Ends a case; the slot it held goes to the wait list (matching.pull). */
-  async closeCase(caseId: string, reason: ClosureReason, actor = "system"): Promise<CloseResult> {
-    if (!UUID.test(caseId)) return { ok: false, reason: "not_found" };
-    const now = this.deps.now();
-    const r = await inTx(this.deps.db, async (tx): Promise<CloseResult & { revoked?: string }> => {
-      const rows = await tx.$queryRaw<{ phase: string; cmId: string | null; clientId: string }[]>`
-        SELECT phase::text AS phase, "cmId", "clientId" FROM "Case" WHERE id = ${caseId}::uuid FOR UPDATE`;
-      const kase = rows[0];
-      if (!kase) return { ok: false, reason: "not_found" };
-      if (kase.phase === "closed") return { ok: false, reason: "already_closed" };
-      let revoked: string | undefined;
-      if (kase.phase === "pending_acceptance") {
-        const pending = await tx.assignment.findFirst({
-          where: { caseId, status: "pending" },
-          select: { id: true },
-        });
-        if (pending) {
-          await tx.assignment.update({
-            where: { id: pending.id },
-            data: { status: "revoked", decidedAt: now },
-          });
-          revoked = pending.id;
-        }
-      }
-      await tx.case.update({
-        where: { id: caseId },
-        data: { phase: "closed", closedAt: now, closureReason: reason },
-      });
-      await tx.waitlistEntry.updateMany({
-        where: { intake: { case: { id: caseId } }, status: "waiting" },
-        data: { status: "withdrawn", leftAt: now },
-      });
-      await tx.caseEvent.create({
-        data: {
-          caseId,
-          kind: "case.closed",
-          fromPhase: kase.phase,
-          toPhase: "closed",
-          actor,
-          at: now,
-          data: { reason },
-        },
-      });
-      await tx.auditLog.create({
-        data: {
-          actor,
-          action: "case.closed",
-          caseId,
-          clientId: kase.clientId,
-          data: {
-            reason,
-            fromPhase: kase.phase,
-            cmId: kase.cmId,
-            ...(revoked ? { revokedAssignmentId: revoked } : {}),
-          },
-        },
-      });
-      const freed = kase.phase !== "waiting" ? kase.cmId : null;
-      if (freed)
-        await tx.$executeRaw`UPDATE "CaseManager" SET "loadVersion" = "loadVersion" + 1 WHERE id = ${freed}`;
-      return { ok: true, freedCmId: freed, ...(revoked ? { revoked } : {}) };
-    });
-    if (!r.ok) return r;
-    const { revoked, ...result } = r;
-    if (revoked) {
-      const id = revoked;
-      await this.bestEffort("cancel expiry", () =>
-        this.deps.jobs.cancel("matching.expire", { assignmentId: id }),
-      );
-      await this.bestEffort("offer card", () => this.deps.staff.assignmentChanged(id));
-    }
-    if (result.freedCmId) {
-      const cmId = result.freedCmId;
-      await this.bestEffort("pull", () =>
-        this.deps.jobs.enqueue("matching.pull", { reason: "case_closed", cmId, at: now.getTime() }),
-      );
-    }
-    return result;
   }
 
   // ───────────────────────────── pull ─────────────────────────────
