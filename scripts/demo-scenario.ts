@@ -185,7 +185,35 @@ export async function playScenario(args: {
     );
   }
   if (args.slackCalls.length) print(`Slack calls so far: ${args.slackCalls.join(", ")}`);
-  if (intake) await staffSide(args, intake.clientId, mine, write);
+  if (intake) {
+    await staffSide(args, intake.clientId, mine, write);
+    // the accepted case brings an offer of consultation times: the family books the first one
+    await settle();
+    if (find("ap:b:")) {
+      await tap("ap:b:", has("ap:r:"));
+      await settle();
+      const appt = await system.ctx.db.appointment.findFirst({
+        where: { case: { clientId: intake.clientId }, status: "booked" },
+        include: { cm: true },
+      });
+      if (appt) {
+        const delayed = await system.ctx.producer.queue("reminders").getJobs(["delayed"]);
+        const mineReminders = delayed.filter((j) => JSON.stringify(j.data).includes(appt.id));
+        print(
+          `\n─── behind the scenes ───\nappointment ${appt.startsAt.toISOString()} with ${appt.cm.name} (${appt.mode}); ` +
+            `${mineReminders.length} reminder job(s) waiting in Redis, due ${mineReminders
+              .map((j) => new Date(j.timestamp + (j.opts.delay ?? 0)).toISOString())
+              .join(" and ")}; the case manager got a Slack message: ${
+              args.slack.calls.some(
+                (c) => c.method === "chat.postMessage" && JSON.stringify(c.args).includes("📅"),
+              )
+                ? "yes"
+                : "see the Slack peer"
+            }`,
+        );
+      }
+    }
+  }
   await committeeReport(args);
 }
 

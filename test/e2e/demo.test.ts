@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 describe("npm run demo -- --scenario", () => {
-  it("plays intake, assignment, acceptance and the report offline", async () => {
+  it("plays intake, assignment, acceptance, a booking and the report offline", async () => {
     dataDir = await mkdtemp(join(tmpdir(), "anlauf-demo-"));
     const child = spawn(
       process.execPath,
@@ -46,6 +46,8 @@ describe("npm run demo -- --scenario", () => {
     expect(out).toMatch(/BI-[2-9A-Z]{4}-[2-9A-Z]{2}/);
     expect(out).toMatch(/taps \[Accept\] → HTTP 200/);
     expect(out).toMatch(/assignment accepted; card updated in place: yes/);
+    // the accepted family books its first consultation; two reminders wait in Redis
+    expect(out).toMatch(/appointment \S+ with .+; 2 reminder job\(s\) waiting in Redis/);
     expect(out).toMatch(/# Case management report: Stadt Bielefeld/);
     const reports = await readdir(join(dataDir, "reports"));
     expect(reports.some((f) => f.endsWith(".svg"))).toBe(true);
