@@ -28,12 +28,18 @@ import { type MessageEvent, onThreadMessage } from "./listeners/threads.ts";
 
 export const KIM_COMMAND = "/kim";
 
+/**
+ * Binds a plain listener function to its dependencies for Bolt. Bolt's argument types are far wider
+ * than what the listeners read; each listener declares the narrow shape it uses.
+ */
+export const listenerFor =
+  <A, D>(deps: D) =>
+  (fn: (args: A, deps: D) => Promise<void>) =>
+  async (args: unknown): Promise<void> =>
+    fn(args as A, deps);
+
 export function registerListeners(app: SlackApp, deps: ListenerDeps): void {
-  // Bolt's argument types are far wider than what the listeners read; they take the narrow shape
-  const l =
-    (fn: (args: ListenerArgs, deps: ListenerDeps) => Promise<void>) =>
-    async (args: unknown): Promise<void> =>
-      fn(args as ListenerArgs, deps);
+  const l = listenerFor<ListenerArgs, ListenerDeps>(deps);
 
   app.action(ACTIONS.accept, l(onAccept));
   app.action(ACTIONS.decline, l(onDeclineClicked));

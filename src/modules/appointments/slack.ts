@@ -18,6 +18,7 @@ import type { AppContext } from "../../app/feature.ts";
 import type { SlackApp } from "../../slack/app.ts";
 import { button, esc, md, plain } from "../../slack/blocks/common.ts";
 import { slackLanguageResolver } from "../../slack/i18n.ts";
+import { listenerFor } from "../../slack/register.ts";
 import {
   type AppointmentView,
   awaitingAttendance,
@@ -742,10 +743,7 @@ export async function onAttendance(
 /** The feature's slack(): registers every appointment listener on the Bolt app. */
 export function registerAppointmentsSlack(app: AppContext): (slack: SlackApp) => void {
   return (slack) => {
-    const l =
-      (fn: (args: AppointmentListenerArgs, app: AppContext) => Promise<void>) =>
-      async (args: unknown): Promise<void> =>
-        fn(args as AppointmentListenerArgs, app);
+    const l = listenerFor<AppointmentListenerArgs, AppContext>(app);
     slack.action(APPOINTMENT_ACTIONS.hoursOpen, l(onHoursOpen));
     slack.view(APPOINTMENT_VIEWS.hours, l(onHoursSubmitted));
     slack.action(APPOINTMENT_ACTIONS.propose, l(onProposeAppointment));

@@ -3,10 +3,12 @@
 // ({ ack, body, client, respond }, deps) that Bolt, the Slack feature or a test can call. Action ids
 // start with "case_". Who may do what is decided by phases.ts (the responsible case manager or a
 // team lead); every read of the goals is audited by the service.
+
 import type { i18n, TFunction } from "i18next";
 import type { Db } from "../../db/client.ts";
 import type { CasePhase, GoalStatus } from "../../generated/prisma/enums.ts";
 import type { Logger } from "../../lib/logger.ts";
+import { listenerFor } from "../../slack/register.ts";
 import {
   actorForSlackUser,
   type CaseLifecycleService,
@@ -354,8 +356,7 @@ export function registerCaseListeners(
   },
   deps: CaseListenerDeps,
 ): void {
-  const l = (fn: (a: CaseListenerArgs, d: CaseListenerDeps) => Promise<void>) => async (args: unknown) =>
-    fn(args as CaseListenerArgs, deps);
+  const l = listenerFor<CaseListenerArgs, CaseListenerDeps>(deps);
   app.action(CASE_ACTIONS.view, l(onCaseView));
   app.action(new RegExp(`^${CASE_ACTIONS.move}_`), l(onCaseMove));
   app.action(CASE_ACTIONS.close, l(onCaseClose));
