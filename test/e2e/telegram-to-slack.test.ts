@@ -7,12 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SlackPeer, startSlackPeer } from "../../src/devtools/slack-peer.ts";
 import { allFeatures } from "../../src/features.ts";
 import { createLogger } from "../../src/lib/logger.ts";
-import {
-  blockAction,
-  interactionBody,
-  SIGNING_SECRET,
-  signedHeaders,
-} from "../integration/slack-fixtures.ts";
+import { blockAction, interactionBody, signedHeaders, slackEnv } from "../integration/slack-fixtures.ts";
 import { createHarness, type Harness } from "./telegram-harness.ts";
 
 let h: Harness;
@@ -32,7 +27,7 @@ beforeAll(async () => {
     // a scripted person taps faster than the flood limit allows (the fuzz test covers the limit)
     features: allFeatures({ flood: { max: 10_000 } }),
     log: createLogger("debug", "e2e-tg-to-slack", sink),
-    env: { SLACK_BOT_TOKEN: "xoxb-e2e", SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url },
+    env: slackEnv(slack),
   });
 }, 60_000);
 afterAll(async () => {

@@ -13,10 +13,10 @@ import {
   commandBody,
   eventBody,
   interactionBody,
-  SIGNING_SECRET,
   seedOfferedCase,
   seedWaitingCase,
   signedHeaders,
+  slackEnv,
   until,
   viewSubmission,
 } from "./slack-fixtures.ts";
@@ -28,11 +28,7 @@ beforeAll(async () => {
   peer = await startSlackPeer();
   sys = await startTestSystem({
     label: "slack_e2e",
-    env: {
-      SLACK_BOT_TOKEN: "xoxb-test-token",
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: peer.url,
-    },
+    env: slackEnv(peer),
   });
 });
 afterAll(async () => {

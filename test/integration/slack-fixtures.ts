@@ -7,6 +7,13 @@ import { slackSignature } from "../../src/slack/guard.ts";
 
 export const SIGNING_SECRET = "test-signing-secret-0123456789abcdef";
 
+/** The environment that points a test system's Slack app at a local Web API peer. */
+export const slackEnv = (peer: { url: string }): Record<string, string> => ({
+  SLACK_BOT_TOKEN: "xoxb-test-token",
+  SLACK_SIGNING_SECRET: SIGNING_SECRET,
+  SLACK_API_URL: peer.url,
+});
+
 export interface SeedSpec {
   caseManagement?: boolean;
   slackRelay?: boolean;

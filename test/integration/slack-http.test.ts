@@ -7,9 +7,9 @@ import {
   blockAction,
   commandBody,
   interactionBody,
-  SIGNING_SECRET,
   seedOfferedCase,
   signedHeaders,
+  slackEnv,
 } from "./slack-fixtures.ts";
 
 let peer: SlackPeer;
@@ -21,11 +21,7 @@ beforeAll(async () => {
   peer = await startSlackPeer();
   sys = await startTestSystem({
     label: "slack_http",
-    env: {
-      SLACK_BOT_TOKEN: "xoxb-test-token",
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: peer.url,
-    },
+    env: slackEnv(peer),
   });
   assignmentId = (await seedOfferedCase(sys.ctx.db, sys.ctx.cipher, "yasin-al-khatib")).assignmentId;
   cmSlack = (await sys.ctx.db.caseManager.findUniqueOrThrow({ where: { id: "yasin-al-khatib" } }))
