@@ -24,7 +24,7 @@ import {
 } from "../src/modules/matching/pick-assignee.ts";
 import type { MatchCandidate, MatchClient } from "../src/modules/matching/types.ts";
 import { LogStaffNotifier } from "../src/modules/notify/log-staff-notifier.ts";
-import { RecordingClientNotifier } from "../src/modules/notify/queue-notifier.ts";
+import { RecordingClientNotifier } from "../src/modules/notify/recording-notifier.ts";
 import { createTestDb, type TestDb } from "../test/support/db.ts";
 import ensureTestDatabase from "../test/support/global-setup.ts";
 import { benchReminders } from "./reminders.ts";

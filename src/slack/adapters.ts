@@ -6,6 +6,7 @@
 // - read models            → PrismaCaseQueries; staff replies in threads → PrismaThreadActions
 // - committee report       → reports module (createReportBundle), for /kim report and report notices
 // - Propose appointment, App Home appointment blocks → appointments feature (src/modules/appointments/slack.ts)
+
 import type { AppContext } from "../app/feature.ts";
 import type { Db } from "../db/client.ts";
 import {
@@ -17,9 +18,9 @@ import {
 import type { MatchingServices } from "../modules/matching/services.ts";
 import { matchingServices } from "../modules/matching/services.ts";
 import type { ClientNotifier, StaffNotifier } from "../modules/notify/notifier.ts";
-import { QueueClientNotifier } from "../modules/notify/queue-notifier.ts";
 import { createReportBundle } from "../modules/reports/report.service.ts";
 import { ReassignService } from "../modules/staff/reassign.service.ts";
+import { clientNotifier } from "../telegram/notifier.ts";
 import { type LanguageCache, slackLanguageResolver } from "./i18n.ts";
 import { QueueSlackOutbox, SlackStaffNotifier } from "./outbox.ts";
 import type {
@@ -210,7 +211,8 @@ export function appointmentsPort(ctx: AppContext): NonNullable<SlackPorts["appoi
 export function buildPorts(ctx: AppContext, wiring: PortWiring = {}): SlackPorts {
   const staff = new SlackStaffNotifier(ctx.producer);
   const services = wiring.services ?? matchingServices(ctx, { staffNotifier: () => staff });
-  const clients = wiring.clients ?? new QueueClientNotifier(ctx.producer);
+  // the one client notifier, so staff replies keep Telegram's per-chat pacing like every other message
+  const clients = wiring.clients ?? clientNotifier(ctx);
   const queries = new PrismaCaseQueries(ctx.db, ctx.org, ctx.cipher);
   const usersInfo = wiring.usersInfo;
   const languageOf = usersInfo

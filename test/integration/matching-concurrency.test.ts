@@ -11,7 +11,7 @@ import { loadTeam } from "../../src/modules/matching/load.repository.ts";
 import { rankCandidates } from "../../src/modules/matching/pick-assignee.ts";
 import { matchPolicyOf } from "../../src/modules/matching/policy.ts";
 import { RecordingStaffNotifier } from "../../src/modules/notify/log-staff-notifier.ts";
-import { RecordingClientNotifier } from "../../src/modules/notify/queue-notifier.ts";
+import { RecordingClientNotifier } from "../../src/modules/notify/recording-notifier.ts";
 import { waitingInOrder } from "../../src/modules/waitlist/waitlist.repository.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 import { type CmSpec, harness, makeOrg, syncOrg, waitingCase } from "../support/matching.ts";

@@ -13,7 +13,7 @@ import { CaseLifecycleService } from "../../src/modules/cases/lifecycle.service.
 import { type MatchingDeps, recordingJobs } from "../../src/modules/matching/deps.ts";
 import { createMatchingServices, type MatchingServices } from "../../src/modules/matching/services.ts";
 import { RecordingStaffNotifier } from "../../src/modules/notify/log-staff-notifier.ts";
-import { RecordingClientNotifier } from "../../src/modules/notify/queue-notifier.ts";
+import { RecordingClientNotifier } from "../../src/modules/notify/recording-notifier.ts";
 import { OrgRepository } from "../../src/modules/org/org.repository.ts";
 import { createCipher, generateKeySpec } from "../../src/privacy/crypto.ts";
 

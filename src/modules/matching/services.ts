@@ -3,7 +3,7 @@
 // asks for a client's standing): `matchingServices(ctx)` returns the same instances for one context.
 import type { AppContext } from "../../app/feature.ts";
 import { SlackStaffNotifier } from "../../slack/outbox.ts";
-import { TelegramClientNotifier } from "../../telegram/notifier.ts";
+import { clientNotifier } from "../../telegram/notifier.ts";
 import type { ClientNotifier, StaffNotifier } from "../notify/notifier.ts";
 import { TriageService } from "../triage/triage.service.ts";
 import { WaitlistRefresher } from "../waitlist/refresh.service.ts";
@@ -65,7 +65,6 @@ export function createMatchingServices(deps: MatchingDeps): MatchingServices {
 export interface MatchingWiring {
   /**
    * default: the Telegram feature's TelegramClientNotifier (enqueues telegram.send, paced per chat).
-   * QueueClientNotifier (src/modules/notify/queue-notifier.ts) is the plain alternative.
    */
   clientNotifier?: (ctx: AppContext) => ClientNotifier;
   /**
@@ -90,13 +89,7 @@ export function matchingServices(ctx: AppContext, wiring: MatchingWiring = {}): 
       db: ctx.db,
       org: ctx.org,
       jobs: ctx.producer,
-      clients:
-        wiring.clientNotifier?.(ctx) ??
-        new TelegramClientNotifier({
-          producer: ctx.producer,
-          redis: ctx.redis.client,
-          prefix: ctx.env.ANLAUF_QUEUE_PREFIX,
-        }),
+      clients: wiring.clientNotifier?.(ctx) ?? clientNotifier(ctx),
       staff: wiring.staffNotifier?.(ctx) ?? new SlackStaffNotifier(ctx.producer),
       log: ctx.log,
       now: ctx.now,
