@@ -4,7 +4,6 @@ import { appointmentsFeature } from "./modules/appointments/feature.ts";
 import { casesFeature } from "./modules/cases/feature.ts";
 import { clientFallbackFeature, createIntakeFeature } from "./modules/intake/feature.ts";
 import { matchingFeature } from "./modules/matching/feature.ts";
-import { matchingServices } from "./modules/matching/services.ts";
 import { privacyFeature } from "./modules/privacy/feature.ts";
 import { slackFeature } from "./slack/feature.ts";
 import type { FloodLimits } from "./telegram/features/flood.ts";
@@ -23,10 +22,7 @@ export function allFeatures(opts: FeatureOptions = {}): Feature[] {
   // feature handled)
   return [
     privacyFeature,
-    createIntakeFeature({
-      standing: (app) => matchingServices(app).standing,
-      ...(opts.flood ? { flood: opts.flood } : {}),
-    }),
+    createIntakeFeature(opts.flood ? { flood: opts.flood } : {}),
     slackFeature(),
     matchingFeature(),
     appointmentsFeature,

@@ -250,6 +250,17 @@ describe.concurrent("the Telegram front door", () => {
           breakdown: {},
         },
       });
+      // what triage writes for case management: a waiting case and its wait-list entry
+      await h.db.prisma.case.create({
+        data: {
+          clientId: client!.id,
+          intakeId: intake.id,
+          referenceCode: intake.referenceCode,
+          persons: intake.adults + intake.children,
+          districtId: intake.districtId,
+          regionId: "bielefeld",
+        },
+      });
       await h.db.prisma.waitlistEntry.create({
         data: { clientId: client!.id, intakeId: intake.id, basePriority: 10 },
       });

@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../src/app/feature.ts";
 import { loadOrganisation } from "../../src/config/org.load.ts";
 import { createI18n } from "../../src/i18n/index.ts";
-import { standingFromFacts } from "../../src/modules/intake/standing.fallback.ts";
 import type { Standing } from "../../src/modules/status/standing.ts";
 import { directed, escapeHtml, render } from "../../src/telegram/features/shared.ts";
 import { etaText, standingText } from "../../src/telegram/features/status.ts";
@@ -99,46 +98,5 @@ describe("text helpers", () => {
     expect(directed("a\n\nb", "fa")).toBe("\u200fa\n\n\u200fb");
     expect(directed("\u200fa", "ar")).toBe("\u200fa");
     expect(directed("a\nb", "uk")).toBe("a\nb");
-  });
-
-  it("the fallback standing maps database facts to the union", () => {
-    expect(standingFromFacts({ intakeInProgress: true })).toEqual({ kind: "none", intakeInProgress: true });
-    expect(standingFromFacts({ intakeInProgress: false, intake: { referenceCode: "X" } })).toEqual({
-      kind: "submitted",
-      referenceCode: "X",
-    });
-    expect(
-      standingFromFacts({
-        intakeInProgress: false,
-        intake: { referenceCode: "X", waiting: { position: 2, total: 9 } },
-      }),
-    ).toEqual({ kind: "waiting", referenceCode: "X", position: 2, total: 9, etaDays: null });
-    expect(
-      standingFromFacts({
-        intakeInProgress: false,
-        intake: {
-          referenceCode: "X",
-          triage: { route: "referral", referralTarget: "jmd", reasonCode: "existing_jmd" },
-        },
-      }),
-    ).toEqual({ kind: "referral", referenceCode: "X", targetId: "jmd", reasonCode: "existing_jmd" });
-    expect(
-      standingFromFacts({
-        intakeInProgress: false,
-        intake: {
-          referenceCode: "X",
-          case: { phase: "assessment", cmName: "Dilan Aydın", agencyName: "Sozialamt" },
-        },
-      }),
-    ).toEqual({ kind: "assigned", referenceCode: "X", cmFirstName: "Dilan", agencyName: "Sozialamt" });
-    expect(
-      standingFromFacts({
-        intakeInProgress: false,
-        intake: { referenceCode: "X", case: { phase: "closed" } },
-      }),
-    ).toEqual({
-      kind: "closed",
-      referenceCode: "X",
-    });
   });
 });

@@ -1,13 +1,11 @@
 // The Telegram front door as a vertical slice: language, info sheet, consent, the questionnaire,
 // /status, the small commands, and the outbound `telegram.send` job.
 //
-// Order matters (src/features.ts): `intakeFeature` must come FIRST (its guard filters groups, edits,
-// floods and unsigned buttons for every feature after it) and `clientFallbackFeature` LAST (it
-// answers whatever nobody handled).
+// Order matters (src/features.ts): the intake comes before the client features that follow (its
+// guard filters groups, edits, floods and unsigned buttons for them) and `clientFallbackFeature`
+// LAST (it answers whatever nobody handled).
 //
-// The /status text comes from a StandingSource. Until the wait-list module provides one, a fallback
-// reads the intake, triage and case tables; pass `standing` to use another:
-//   createIntakeFeature({ standing: (app) => new WaitlistStanding(app.db) })
+// The /status text comes from the wait list's StandingSource (position, ETA, case manager).
 import { Composer } from "grammy";
 import type { AppContext, Feature } from "../../app/feature.ts";
 import type { BotContext } from "../../telegram/context.ts";

@@ -14,19 +14,6 @@ export class AlreadySubmittedError extends Error {
   override readonly name = "AlreadySubmittedError";
 }
 
-/** The raw facts /status is computed from when no wait-list module provides a StandingSource. */
-export interface StandingFacts {
-  intakeInProgress: boolean;
-  intake?: {
-    referenceCode: string;
-    triage?: { route: "case_management" | "referral"; referralTarget: string | null; reasonCode: string };
-    waiting?: { position: number; total: number };
-    /** the person gave up their place (consent withdrawn) */
-    withdrawn?: boolean;
-    case?: { phase: string; cmName?: string; agencyName?: string };
-  };
-}
-
 export interface Recipient {
   locale: string;
   chatId: number;
@@ -266,56 +253,5 @@ export class IntakeRepository {
       where: { id: relayedMessageId, deliveredAt: null },
       data: { deliveredAt: now, telegramMessageId },
     });
-  }
-
-  // ── standing (read-only) ──
-
-  async standingFacts(clientId: string): Promise<StandingFacts> {
-    const [conversations, intake] = await Promise.all([
-      this.db.conversation.count({ where: { clientId } }),
-      this.db.intake.findFirst({
-        where: { clientId },
-        orderBy: { submittedAt: "desc" },
-        select: {
-          referenceCode: true,
-          triage: { select: { route: true, referralTarget: true, reasonCode: true } },
-          waitlistEntry: { select: { id: true, status: true, basePriority: true, enqueuedAt: true } },
-          case: {
-            select: { phase: true, cm: { select: { name: true, agency: { select: { name: true } } } } },
-          },
-        },
-      }),
-    ]);
-    const facts: StandingFacts = { intakeInProgress: conversations > 0 };
-    if (!intake) return facts;
-    const out: NonNullable<StandingFacts["intake"]> = { referenceCode: intake.referenceCode };
-    if (intake.triage) out.triage = intake.triage;
-    const w = intake.waitlistEntry;
-    if (w?.status === "withdrawn") out.withdrawn = true;
-    if (w && w.status === "waiting") {
-      // the wait list's order: higher base priority first, then first come first served
-      const [ahead, total] = await Promise.all([
-        this.db.waitlistEntry.count({
-          where: {
-            status: "waiting",
-            OR: [
-              { basePriority: { gt: w.basePriority } },
-              { basePriority: w.basePriority, enqueuedAt: { lt: w.enqueuedAt } },
-              { basePriority: w.basePriority, enqueuedAt: w.enqueuedAt, id: { lt: w.id } },
-            ],
-          },
-        }),
-        this.db.waitlistEntry.count({ where: { status: "waiting" } }),
-      ]);
-      out.waiting = { position: ahead + 1, total };
-    }
-    if (intake.case) {
-      out.case = {
-        phase: intake.case.phase,
-        ...(intake.case.cm ? { cmName: intake.case.cm.name, agencyName: intake.case.cm.agency.name } : {}),
-      };
-    }
-    facts.intake = out;
-    return facts;
   }
 }

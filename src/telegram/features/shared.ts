@@ -11,8 +11,8 @@ import { ConsentRepository } from "../../modules/intake/consent.repository.ts";
 import type { FlowConfig } from "../../modules/intake/flow.ts";
 import { IntakeRepository } from "../../modules/intake/intake.repository.ts";
 import { referencePrefix } from "../../modules/intake/reference-code.ts";
-import { FallbackStandingSource } from "../../modules/intake/standing.fallback.ts";
 import type { StandingSource } from "../../modules/status/standing.ts";
+import { StandingRepository } from "../../modules/waitlist/standing.repository.ts";
 import { type CallbackCodec, createCallbackCodec } from "../callback-data.ts";
 import type { BotContext } from "../context.ts";
 import type { Sign, Translate } from "../keyboards.ts";
@@ -49,7 +49,7 @@ export function createServices(app: AppContext, opts: ClientServiceOptions = {})
     intakes,
     consents: new ConsentRepository(app.db),
     visitors: new VisitorStore(app.redis.client, prefix),
-    standing: opts.standing?.(app, intakes) ?? new FallbackStandingSource(intakes),
+    standing: opts.standing?.(app, intakes) ?? new StandingRepository(app.db, app.org),
     flood: new FloodGuard(app.redis.client, prefix, opts.flood),
     flow: { districtIds: app.org.regions.flatMap((r) => r.districts.map((d) => d.id)) },
     referencePrefix: referencePrefix(app.org.municipality.id),
