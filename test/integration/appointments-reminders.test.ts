@@ -150,9 +150,11 @@ describe("reminder jobs", () => {
       [a, TUE_1300, "cancelled"],
       [b, TUE_1500, "moved"],
     ] as const) {
+      const id = reminderId(appt.id, 7_200, startsAt);
       const job = await eventually(async () => {
-        const j = await reminderJob(reminderId(appt.id, 7_200, startsAt));
-        return j && (await j.getState()) === "completed" ? j : null;
+        const j = await reminderJob(id);
+        // read the job again once completed: the copy fetched while it ran has no return value yet
+        return j && (await j.getState()) === "completed" ? reminderJob(id) : null;
       }, 10_000);
       expect(job.returnvalue).toEqual({ verdict });
     }
