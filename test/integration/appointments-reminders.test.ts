@@ -109,10 +109,10 @@ describe("reminder jobs", () => {
     setClock(new Date(TUE_1400.getTime() - 24 * H - 1500).toISOString());
     await appointmentsRuntime(sys.ctx).outbox.scheduleReminders(appt);
     const id = reminderId(appt.id, 86_400, TUE_1400);
-    const job = await eventually(async () => {
-      const j = await reminderJob(id);
-      return j && (await j.getState()) === "completed" ? j : null;
-    }, 10_000);
+    // the job may complete between fetching it and asking its state: read it again once completed,
+    // so the copy holds the return value
+    await eventually(async () => ((await stateOf(id)) === "completed" ? true : null), 10_000);
+    const job = (await reminderJob(id))!;
     expect(job.returnvalue).toMatchObject({ verdict: "send" });
     const late = (job.processedOn ?? 0) - (job.timestamp + (job.opts.delay ?? 0));
     expect(late).toBeLessThan(2000);
