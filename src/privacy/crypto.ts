@@ -8,9 +8,13 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 export const ENCRYPTED_FIELDS = {
   Client: ["displayName", "phone"],
   HouseholdMember: ["firstName"],
-  Goal: ["text"],
+  Goal: ["text", "steps"],
   Assignment: ["declineReason"],
   RelayedMessage: ["body"],
+  AssessmentArea: ["notes"],
+  Referral: ["note"],
+  CaseConference: ["decisions"],
+  Appointment: ["address"],
 } as const;
 
 export class CryptoKeyError extends Error {}

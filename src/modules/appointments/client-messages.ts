@@ -30,7 +30,12 @@ export function unpackTime(s: string | undefined): Date | null {
   return new Date(Number.parseInt(s, 36) * 60_000);
 }
 
-export const MODE_ICON: Record<ContactMode, string> = { in_person: "📍", phone: "📞", video: "💻" };
+export const MODE_ICON: Record<ContactMode, string> = {
+  in_person: "📍",
+  phone: "📞",
+  video: "💻",
+  home_visit: "🏠",
+};
 
 /** Right-to-left languages get a RLM at the start of every line, so lines that begin with an emoji or a
  *  date in Latin digits still run right to left. */

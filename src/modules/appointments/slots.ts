@@ -14,7 +14,8 @@ import {
   offsetMinutes,
 } from "./zoned.ts";
 
-export type ContactMode = "in_person" | "phone" | "video";
+/** "home_visit" (aufsuchend) is booked by staff only; weekly hours never offer it to clients. */
+export type ContactMode = "in_person" | "phone" | "video" | "home_visit";
 
 export interface WeeklyRule {
   /** 1 = Monday … 7 = Sunday */

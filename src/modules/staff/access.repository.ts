@@ -1,0 +1,108 @@
+// Loads what the one authorization rule (authorize.ts) needs: the acting member of staff with the
+// colleagues they deputise for right now, and a case's or an appointment's scope (responsible case
+// manager, their agency, the client's consent state). access.service.ts asks the rule.
+import type { Db, Tx } from "../../db/client.ts";
+import { type CaseScope, deputyForAt, type StaffActor } from "./authorize.ts";
+import type { AgencyKind } from "./identity.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const actorSelect = {
+  id: true,
+  name: true,
+  slackUserId: true,
+  agencyId: true,
+  teamLead: true,
+  coordinator: true,
+  active: true,
+  agency: { select: { kind: true } },
+} as const;
+
+export class AccessRepository {
+  constructor(private readonly db: Db | Tx) {}
+
+  async actorBySlackUser(slackUserId: string, now: Date): Promise<StaffActor | null> {
+    const row = await this.db.caseManager.findUnique({ where: { slackUserId }, select: actorSelect });
+    return row ? this.withDeputies(row, now) : null;
+  }
+
+  async actorById(cmId: string, now: Date): Promise<StaffActor | null> {
+    const row = await this.db.caseManager.findUnique({ where: { id: cmId }, select: actorSelect });
+    return row ? this.withDeputies(row, now) : null;
+  }
+
+  private async withDeputies(
+    row: {
+      id: string;
+      name: string;
+      slackUserId: string;
+      agencyId: string;
+      teamLead: boolean;
+      coordinator: boolean;
+      active: boolean;
+      agency: { kind: string };
+    },
+    now: Date,
+  ): Promise<StaffActor> {
+    const absences = row.active
+      ? await this.db.absence.findMany({
+          where: { deputyId: row.id, from: { lte: now }, to: { gt: now } },
+          select: { cmId: true, deputyId: true, from: true, to: true },
+        })
+      : [];
+    return {
+      id: row.id,
+      name: row.name,
+      slackUserId: row.slackUserId,
+      agencyId: row.agencyId,
+      agencyKind: row.agency.kind as AgencyKind,
+      teamLead: row.teamLead,
+      coordinator: row.coordinator,
+      active: row.active,
+      deputyFor: deputyForAt(absences, row.id, now),
+    };
+  }
+
+  /** The case's scope; null when there is no such case. */
+  async caseScope(caseId: string): Promise<CaseScope | null> {
+    if (!UUID.test(caseId)) return null;
+    const c = await this.db.case.findUnique({
+      where: { id: caseId },
+      select: {
+        cmId: true,
+        cm: { select: { agencyId: true } },
+        assignments: {
+          where: { status: "pending" },
+          select: { cm: { select: { agencyId: true } } },
+          take: 1,
+        },
+        client: {
+          select: {
+            consents: {
+              where: { purpose: "case_management" },
+              orderBy: { decidedAt: "desc" },
+              take: 1,
+              select: { granted: true, withdrawnAt: true },
+            },
+          },
+        },
+      },
+    });
+    if (!c) return null;
+    const consent = c.client.consents[0];
+    return {
+      cmId: c.cmId,
+      agencyId: c.cm?.agencyId ?? c.assignments[0]?.cm.agencyId ?? null,
+      consentWithdrawn: consent ? !consent.granted || consent.withdrawnAt !== null : false,
+    };
+  }
+
+  async caseIdOfAppointment(appointmentId: string): Promise<string | null> {
+    if (!UUID.test(appointmentId)) return null;
+    const a = await this.db.appointment.findUnique({
+      where: { id: appointmentId },
+      select: { caseId: true },
+    });
+    return a?.caseId ?? null;
+  }
+}
