@@ -3,7 +3,7 @@
 // (AssignmentService, CapacityService, RebalanceService …) and from read queries (queries.ts).
 // Authorisation by role happens in the listeners (src/modules/staff/identity.ts); ownership of an
 // offer is checked again inside the service's transaction.
-import type { StaffMember } from "../modules/staff/identity.ts";
+import type { StaffActor } from "../modules/staff/authorize.ts";
 
 export type Fail<R extends string> = { ok: false; reason: R };
 export type Ok<T = object> = { ok: true } & T;
@@ -12,8 +12,8 @@ export type Ok<T = object> = { ok: true } & T;
 
 export interface StaffDirectory {
   /** the active or inactive case manager with this Slack user id; null for unknown users */
-  bySlackUser(slackUserId: string): Promise<StaffMember | null>;
-  byId(cmId: string): Promise<StaffMember | null>;
+  bySlackUser(slackUserId: string): Promise<StaffActor | null>;
+  byId(cmId: string): Promise<StaffActor | null>;
   /** staff language from Slack's users.info locale (cached); German by default */
   languageOf(slackUserId: string): Promise<"de" | "en">;
 }
@@ -215,7 +215,7 @@ export interface ThreadActions {
     threadTs: string;
     ts: string;
     text: string;
-    by: StaffMember;
+    by: StaffActor;
   }): Promise<StaffReplyResult>;
 }
 

@@ -6,8 +6,9 @@ import type { Db } from "../db/client.ts";
 import { AuditRepository } from "../modules/audit/audit.repository.ts";
 import { ACTIVE_PHASES, loadTeam, type TeamMember } from "../modules/matching/load.repository.ts";
 import { matchPolicyOf } from "../modules/matching/policy.ts";
+import { AccessRepository } from "../modules/staff/access.repository.ts";
+import type { StaffActor } from "../modules/staff/authorize.ts";
 import { mayRelay, mayShowContact } from "../modules/staff/consent.ts";
-import type { AgencyKind, StaffMember } from "../modules/staff/identity.ts";
 import type { FieldCipher } from "../privacy/crypto.ts";
 import type {
   AssignmentCardData,
@@ -25,49 +26,19 @@ const consentSelect = {
   select: { purpose: true, granted: true, decidedAt: true, withdrawnAt: true },
 } as const;
 
-const staffSelect = {
-  id: true,
-  name: true,
-  slackUserId: true,
-  agencyId: true,
-  teamLead: true,
-  coordinator: true,
-  active: true,
-  agency: { select: { kind: true } },
-} as const;
-
-type StaffRow = {
-  id: string;
-  name: string;
-  slackUserId: string;
-  agencyId: string;
-  teamLead: boolean;
-  coordinator: boolean;
-  active: boolean;
-  agency: { kind: string };
-};
-
-const toStaff = (r: StaffRow): StaffMember => ({
-  id: r.id,
-  name: r.name,
-  slackUserId: r.slackUserId,
-  agencyId: r.agencyId,
-  agencyKind: r.agency.kind as AgencyKind,
-  teamLead: r.teamLead,
-  coordinator: r.coordinator,
-  active: r.active,
-});
-
-export async function staffBySlackUser(db: Db, slackUserId: string): Promise<StaffMember | null> {
+/** Staff as the authorization rule sees them: with the colleagues they deputise for right now. */
+export async function staffBySlackUser(
+  db: Db,
+  slackUserId: string,
+  now: Date = new Date(),
+): Promise<StaffActor | null> {
   if (!/^[UW][A-Z0-9]{2,}$/.test(slackUserId)) return null;
-  const r = await db.caseManager.findUnique({ where: { slackUserId }, select: staffSelect });
-  return r ? toStaff(r) : null;
+  return new AccessRepository(db).actorBySlackUser(slackUserId, now);
 }
 
-export async function staffById(db: Db, id: string): Promise<StaffMember | null> {
+export async function staffById(db: Db, id: string, now: Date = new Date()): Promise<StaffActor | null> {
   if (id.length > 64) return null;
-  const r = await db.caseManager.findUnique({ where: { id }, select: staffSelect });
-  return r ? toStaff(r) : null;
+  return new AccessRepository(db).actorById(id, now);
 }
 
 /** Reads the chosen candidate's facts from an AssignmentDecision's candidates JSON, defensively. */

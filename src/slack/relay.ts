@@ -7,7 +7,7 @@
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { ClientNotifier } from "../modules/notify/notifier.ts";
-import { canUseCaseThread } from "../modules/staff/identity.ts";
+import { authorize } from "../modules/staff/authorize.ts";
 import type { FieldCipher } from "../privacy/crypto.ts";
 import type { CaseQueries, StaffReplyResult, ThreadActions } from "./ports.ts";
 
@@ -33,7 +33,7 @@ export class PrismaThreadActions implements ThreadActions {
     const { db, cipher } = this.deps;
     const target = await this.deps.queries.caseByThread(a.channel, a.threadTs);
     if (!target) return { outcome: "unknown_thread" };
-    if (!canUseCaseThread(a.by, target)) return { outcome: "not_allowed" };
+    if (!authorize(a.by, "thread.use", target).ok) return { outcome: "not_allowed" };
     if (!target.relayConsent) return { outcome: "no_consent" };
     const now = this.deps.now();
     let id: string;

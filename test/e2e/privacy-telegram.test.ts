@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createI18n } from "../../src/i18n/index.ts";
 import { createLogger } from "../../src/lib/logger.ts";
 import { casesFeature, lifecycleOf } from "../../src/modules/cases/feature.ts";
+import { actorForSlackUser } from "../../src/modules/cases/lifecycle.service.ts";
 import { clientFallbackFeature, createIntakeFeature } from "../../src/modules/intake/feature.ts";
 import { privacyFeature } from "../../src/modules/privacy/feature.ts";
 import { createReportBundle } from "../../src/modules/reports/report.service.ts";
@@ -91,11 +92,8 @@ describe("client rights in the bot", () => {
   it("/delete + yes erases: nothing personal left in Postgres or Redis; a second /delete is harmless", async () => {
     // a staff action on the case first, so the log sees the lifecycle too
     const cm = h.org.caseManagers.find((c) => !c.teamLead)!;
-    await lifecycleOf(h.system.ctx).move(rich.caseId, "reassessment", {
-      kind: "cm",
-      cmId: cm.id,
-      teamLead: false,
-    });
+    const actor = await actorForSlackUser(h.system.ctx.db, cm.slackUserId, new Date());
+    await lifecycleOf(h.system.ctx).move(rich.caseId, "reassessment", actor!);
     const before = person.messages().length;
     await person.command("/delete");
     await person.waitFor(

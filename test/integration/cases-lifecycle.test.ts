@@ -6,7 +6,7 @@ import type { Organisation } from "../../src/config/org.schema.ts";
 import { createI18n } from "../../src/i18n/index.ts";
 import { silentLogger } from "../../src/lib/logger.ts";
 import { AuditRepository } from "../../src/modules/audit/audit.repository.ts";
-import { CaseLifecycleService } from "../../src/modules/cases/lifecycle.service.ts";
+import { actorForSlackUser, CaseLifecycleService } from "../../src/modules/cases/lifecycle.service.ts";
 import type { Actor } from "../../src/modules/cases/phases.ts";
 import {
   CASE_ACTIONS,
@@ -41,9 +41,9 @@ beforeAll(async () => {
   await new OrgRepository(db.prisma).sync(org);
   const cms = org.caseManagers.filter((c) => !c.teamLead);
   const tl = org.caseManagers.find((c) => c.teamLead)!;
-  anna = { kind: "cm", cmId: cms[0]!.id, teamLead: false };
-  ben = { kind: "cm", cmId: cms[1]!.id, teamLead: false };
-  lead = { kind: "cm", cmId: tl.id, teamLead: true };
+  anna = (await actorForSlackUser(db.prisma, cms[0]!.slackUserId, now))!;
+  ben = (await actorForSlackUser(db.prisma, cms[1]!.slackUserId, now))!;
+  lead = (await actorForSlackUser(db.prisma, tl.slackUserId, now))!;
   annaId = cms[0]!.id;
   benId = cms[1]!.id;
   annaSlack = cms[0]!.slackUserId;
@@ -284,6 +284,7 @@ describe("Slack listeners", () => {
       closedAt: null,
       closureReason: null,
       goals: [{ id: "g1", text: "<b>Kita</b>", dueDate: null, status: "open" as const, createdAt: now }],
+      scope: { cmId: annaId, agencyId: org.caseManagers.find((c) => c.id === annaId)!.agency },
     };
     const mine = JSON.stringify(caseCardBlocks(view, anna, t));
     expect(mine).toContain("case_move_service_steering");

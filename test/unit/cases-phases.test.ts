@@ -4,17 +4,42 @@ import {
   checkTransition,
   goalsEditableIn,
   mayClose,
-  mayReadCase,
+  mayOnCase,
   nextPhases,
   STAFF_CLOSURE_REASONS,
   WORK_PHASES,
   WORK_TRANSITIONS,
 } from "../../src/modules/cases/phases.ts";
 
-const cm: Actor = { kind: "cm", cmId: "anna", teamLead: false };
-const other: Actor = { kind: "cm", cmId: "ben", teamLead: false };
-const lead: Actor = { kind: "cm", cmId: "lea", teamLead: true };
-const coordinator: Actor = { kind: "cm", cmId: "coco", teamLead: false, coordinator: true };
+import type { CaseScope, StaffActor } from "../../src/modules/staff/authorize.ts";
+
+const staff = (id: string, over: Partial<StaffActor> = {}): Actor => ({
+  kind: "cm",
+  staff: {
+    id,
+    name: id,
+    slackUserId: `U${id}`,
+    agencyId: "social-office",
+    agencyKind: "municipal",
+    teamLead: false,
+    coordinator: false,
+    active: true,
+    deputyFor: [],
+    ...over,
+  },
+});
+/** a case held by `cmId` at the social office (or nobody's yet) */
+const k = (cmId: string | null, over: Partial<CaseScope> = {}): CaseScope => ({
+  cmId,
+  agencyId: cmId ? "social-office" : null,
+  ...over,
+});
+const cm = staff("anna");
+const other = staff("ben");
+/** the social office's team lead: supervision over every agency */
+const lead = staff("lea", { teamLead: true });
+const drkLead = staff("dora", { teamLead: true, agencyId: "drk", agencyKind: "welfare" });
+const coordinator = staff("coco", { coordinator: true });
 const system: Actor = { kind: "system" };
 const client: Actor = { kind: "client", clientId: "c1" };
 
@@ -30,7 +55,7 @@ describe("case phases: the process order", () => {
     ["goal_agreement", "assessment"],
     ["assessment", "first_consultation"],
   ] as const)("the responsible case manager may go %s → %s", (from, to) => {
-    expect(checkTransition({ from, to, actor: cm, caseCmId: "anna" })).toEqual({ ok: true });
+    expect(checkTransition({ from, to, actor: cm, kase: k("anna") })).toEqual({ ok: true });
   });
 
   it.each([
@@ -40,7 +65,7 @@ describe("case phases: the process order", () => {
     ["service_steering", "goal_agreement"],
     ["service_steering", "first_consultation"],
   ] as const)("nobody skips %s → %s", (from, to) => {
-    expect(checkTransition({ from, to, actor: lead, caseCmId: "anna" })).toEqual({
+    expect(checkTransition({ from, to, actor: lead, kase: k("anna") })).toEqual({
       ok: false,
       code: "not_allowed",
     });
@@ -48,13 +73,13 @@ describe("case phases: the process order", () => {
 
   it("the way in (waiting, offered) belongs to the dispatcher", () => {
     expect(
-      checkTransition({ from: "waiting", to: "first_consultation", actor: lead, caseCmId: null }).ok,
+      checkTransition({ from: "waiting", to: "first_consultation", actor: lead, kase: k(null) }).ok,
     ).toBe(false);
     expect(
-      checkTransition({ from: "pending_acceptance", to: "first_consultation", actor: cm, caseCmId: "anna" })
+      checkTransition({ from: "pending_acceptance", to: "first_consultation", actor: cm, kase: k("anna") })
         .ok,
     ).toBe(false);
-    expect(checkTransition({ from: "assessment", to: "waiting", actor: lead, caseCmId: "anna" }).ok).toBe(
+    expect(checkTransition({ from: "assessment", to: "waiting", actor: lead, kase: k("anna") }).ok).toBe(
       false,
     );
   });
@@ -67,7 +92,7 @@ describe("case phases: the process order", () => {
   });
 
   it("refuses a move to the same phase", () => {
-    expect(checkTransition({ from: "assessment", to: "assessment", actor: cm, caseCmId: "anna" })).toEqual({
+    expect(checkTransition({ from: "assessment", to: "assessment", actor: cm, kase: k("anna") })).toEqual({
       ok: false,
       code: "same_phase",
     });
@@ -76,28 +101,28 @@ describe("case phases: the process order", () => {
 
 describe("case phases: who", () => {
   it("another case manager may not move someone else's case; a team lead may", () => {
-    const req = { from: "assessment", to: "goal_agreement", caseCmId: "anna" } as const;
+    const req = { from: "assessment", to: "goal_agreement", kase: k("anna") } as const;
     expect(checkTransition({ ...req, actor: other })).toEqual({ ok: false, code: "not_responsible" });
     expect(checkTransition({ ...req, actor: lead })).toEqual({ ok: true });
     expect(checkTransition({ ...req, actor: coordinator })).toEqual({ ok: false, code: "not_responsible" });
     expect(checkTransition({ ...req, actor: client })).toEqual({ ok: false, code: "not_responsible" });
   });
 
-  it("coordinators may read (statistics, audit) but not act", () => {
-    expect(mayReadCase(coordinator, "anna")).toBe(true);
-    expect(mayReadCase(other, "anna")).toBe(false);
-    expect(mayClose("assessment", coordinator, "anna")).toBe(false);
+  it("coordinators see figures, never a case's personal data, and do not act", () => {
+    expect(mayOnCase(coordinator, "case.read", k("anna"))).toBe(false);
+    expect(mayOnCase(other, "case.read", k("anna"))).toBe(false);
+    expect(mayClose("assessment", coordinator, k("anna"))).toBe(false);
   });
 
   it("nextPhases lists only what the actor may do", () => {
-    expect(nextPhases("reassessment", cm, "anna")).toEqual([
+    expect(nextPhases("reassessment", cm, k("anna"))).toEqual([
       "service_steering",
       "goal_agreement",
       "assessment",
     ]);
-    expect(nextPhases("reassessment", other, "anna")).toEqual([]);
-    expect(nextPhases("closed", cm, "anna")).toEqual([]);
-    expect(nextPhases("closed", lead, "anna")).toEqual(["first_consultation"]);
+    expect(nextPhases("reassessment", other, k("anna"))).toEqual([]);
+    expect(nextPhases("closed", cm, k("anna"))).toEqual([]);
+    expect(nextPhases("closed", lead, k("anna"))).toEqual(["first_consultation"]);
   });
 });
 
@@ -106,14 +131,14 @@ describe("case phases: closure", () => {
     "the responsible case manager may close with %s from any work phase",
     (reason) => {
       for (const from of WORK_PHASES)
-        expect(checkTransition({ from, to: "closed", reason, actor: cm, caseCmId: "anna" })).toEqual({
+        expect(checkTransition({ from, to: "closed", reason, actor: cm, kase: k("anna") })).toEqual({
           ok: true,
         });
     },
   );
 
   it("a closure needs a reason, other moves must not carry one", () => {
-    expect(checkTransition({ from: "assessment", to: "closed", actor: cm, caseCmId: "anna" })).toEqual({
+    expect(checkTransition({ from: "assessment", to: "closed", actor: cm, kase: k("anna") })).toEqual({
       ok: false,
       code: "reason_required",
     });
@@ -123,13 +148,13 @@ describe("case phases: closure", () => {
         to: "goal_agreement",
         reason: "moved_away",
         actor: cm,
-        caseCmId: "anna",
+        kase: k("anna"),
       }),
     ).toEqual({ ok: false, code: "reason_not_allowed" });
   });
 
   it("only erasure closes as erased", () => {
-    const req = { from: "service_steering", to: "closed", reason: "erased", caseCmId: "anna" } as const;
+    const req = { from: "service_steering", to: "closed", reason: "erased", kase: k("anna") } as const;
     expect(checkTransition({ ...req, actor: lead })).toEqual({ ok: false, code: "reason_not_allowed" });
     expect(checkTransition({ ...req, actor: system })).toEqual({ ok: true });
     expect(checkTransition({ ...req, actor: client })).toEqual({ ok: true });
@@ -142,7 +167,7 @@ describe("case phases: closure", () => {
         to: "closed",
         reason: "withdrawn",
         actor: client,
-        caseCmId: "anna",
+        kase: k("anna"),
       }).ok,
     ).toBe(true);
     expect(
@@ -151,7 +176,7 @@ describe("case phases: closure", () => {
         to: "closed",
         reason: "goals_reached",
         actor: client,
-        caseCmId: "anna",
+        kase: k("anna"),
       }).ok,
     ).toBe(false);
   });
@@ -159,34 +184,61 @@ describe("case phases: closure", () => {
   it("a waiting or offered case is closed by a team lead or the system, not by a case manager", () => {
     for (const from of ["waiting", "pending_acceptance"] as const) {
       expect(
-        checkTransition({ from, to: "closed", reason: "moved_away", actor: cm, caseCmId: "anna" }).ok,
+        checkTransition({ from, to: "closed", reason: "moved_away", actor: cm, kase: k("anna") }).ok,
       ).toBe(false);
       expect(
-        checkTransition({ from, to: "closed", reason: "moved_away", actor: lead, caseCmId: null }).ok,
+        checkTransition({ from, to: "closed", reason: "moved_away", actor: lead, kase: k(null) }).ok,
       ).toBe(true);
       expect(
-        checkTransition({ from, to: "closed", reason: "no_contact", actor: system, caseCmId: null }).ok,
+        checkTransition({ from, to: "closed", reason: "no_contact", actor: system, kase: k(null) }).ok,
       ).toBe(true);
     }
   });
 
   it("a closed case is reopened only by a team lead, and only to the first consultation", () => {
     expect(
-      checkTransition({ from: "closed", to: "first_consultation", actor: lead, caseCmId: "anna" }).ok,
+      checkTransition({ from: "closed", to: "first_consultation", actor: lead, kase: k("anna") }).ok,
     ).toBe(true);
-    expect(
-      checkTransition({ from: "closed", to: "first_consultation", actor: cm, caseCmId: "anna" }),
-    ).toEqual({
+    expect(checkTransition({ from: "closed", to: "first_consultation", actor: cm, kase: k("anna") })).toEqual(
+      {
+        ok: false,
+        code: "reopen_team_lead_only",
+      },
+    );
+    expect(checkTransition({ from: "closed", to: "service_steering", actor: lead, kase: k("anna") })).toEqual(
+      {
+        ok: false,
+        code: "already_closed",
+      },
+    );
+    expect(mayClose("closed", lead, k("anna"))).toBe(false);
+  });
+
+  it("a welfare agency's lead reaches only their own agency's cases", () => {
+    const drkCase = { cmId: "dana", agencyId: "drk" };
+    const req = { from: "assessment", to: "goal_agreement" } as const;
+    expect(checkTransition({ ...req, actor: drkLead, kase: drkCase })).toEqual({ ok: true });
+    expect(checkTransition({ ...req, actor: drkLead, kase: k("anna") })).toEqual({
       ok: false,
-      code: "reopen_team_lead_only",
+      code: "not_responsible",
     });
+    expect(mayClose("assessment", drkLead, k("anna"))).toBe(false);
+    expect(nextPhases("closed", drkLead, k("anna"))).toEqual([]);
+    expect(nextPhases("closed", drkLead, drkCase)).toEqual(["first_consultation"]);
+    // a waiting case belongs to no agency yet: only the municipality-wide lead may end it
+    expect(mayClose("waiting", drkLead, k(null))).toBe(false);
+    expect(mayClose("waiting", lead, k(null))).toBe(true);
+  });
+
+  it("nobody reopens a case whose client withdrew consent", () => {
     expect(
-      checkTransition({ from: "closed", to: "service_steering", actor: lead, caseCmId: "anna" }),
-    ).toEqual({
-      ok: false,
-      code: "already_closed",
-    });
-    expect(mayClose("closed", lead, "anna")).toBe(false);
+      checkTransition({
+        from: "closed",
+        to: "first_consultation",
+        actor: lead,
+        kase: k("anna", { consentWithdrawn: true }),
+      }),
+    ).toEqual({ ok: false, code: "consent_withdrawn" });
   });
 
   it("goals are kept from the assessment until closure", () => {

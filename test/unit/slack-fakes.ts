@@ -1,7 +1,7 @@
 // Fakes for the Slack listener tests: in-memory ports, a recording client and ack/respond.
 import { createI18n } from "../../src/i18n/index.ts";
 import { silentLogger } from "../../src/lib/logger.ts";
-import type { StaffMember } from "../../src/modules/staff/identity.ts";
+import type { StaffActor } from "../../src/modules/staff/authorize.ts";
 import type { ListenerDeps } from "../../src/slack/listeners/common.ts";
 import type {
   AssignmentCardData,
@@ -14,7 +14,7 @@ import type {
 
 export const NOW = new Date("2026-11-23T09:00:00Z");
 
-export const staff = (over: Partial<StaffMember> & { id: string }): StaffMember => ({
+export const staff = (over: Partial<StaffActor> & { id: string }): StaffActor => ({
   name: `${over.id} Name`,
   slackUserId: `U${over.id.toUpperCase().replace(/[^A-Z0-9]/g, "")}0000`,
   agencyId: "social-office",
@@ -22,6 +22,7 @@ export const staff = (over: Partial<StaffMember> & { id: string }): StaffMember 
   teamLead: false,
   coordinator: false,
   active: true,
+  deputyFor: [],
   ...over,
 });
 
@@ -80,7 +81,7 @@ export function cardData(over: Partial<AssignmentCardData> = {}): AssignmentCard
   };
 }
 
-export const load = (m: StaffMember, open: number, cap = 26): LoadRow => ({
+export const load = (m: StaffActor, open: number, cap = 26): LoadRow => ({
   cmId: m.id,
   name: m.name,
   agencyId: m.agencyId,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { authorize } from "../../src/modules/staff/authorize.ts";
 import { consentGranted, mayRelay, mayShowContact } from "../../src/modules/staff/consent.ts";
 import {
   canDecideRebalance,
   canEditAbsence,
   canProposeRebalance,
   canSupervise,
-  canUseCaseThread,
   overviewScope,
   rolesOf,
   staffLanguageOf,
@@ -56,11 +56,11 @@ describe("roles and scope", () => {
 
   it("case threads: the case's case manager and their supervising lead", () => {
     const kase = { cmId: PEOPLE.cm.id, agencyId: "social-office" };
-    expect(canUseCaseThread(PEOPLE.cm, kase)).toBe(true);
-    expect(canUseCaseThread(PEOPLE.other, kase)).toBe(false);
-    expect(canUseCaseThread(PEOPLE.lead, kase)).toBe(true);
-    expect(canUseCaseThread(PEOPLE.drkLead, kase)).toBe(false);
-    expect(canUseCaseThread(PEOPLE.cm, { cmId: null, agencyId: null })).toBe(false);
+    expect(authorize(PEOPLE.cm, "thread.use", kase).ok).toBe(true);
+    expect(authorize(PEOPLE.other, "thread.use", kase).ok).toBe(false);
+    expect(authorize(PEOPLE.lead, "thread.use", kase).ok).toBe(true);
+    expect(authorize(PEOPLE.drkLead, "thread.use", kase).ok).toBe(false);
+    expect(authorize(PEOPLE.cm, "thread.use", { cmId: null, agencyId: null }).ok).toBe(false);
   });
 
   it("staff language: English only when Slack says so", () => {

@@ -7,6 +7,8 @@
 import type { Db, Tx } from "../../db/client.ts";
 import type { Appointment } from "../../generated/prisma/client.ts";
 import type { Logger } from "../../lib/logger.ts";
+import { AccessRepository } from "../staff/access.repository.ts";
+import { authorize } from "../staff/authorize.ts";
 import {
   type Calendar,
   type DbLike,
@@ -216,6 +218,8 @@ export class AppointmentService {
     if (!c) return { ok: false, reason: "not_found" };
     if (args.actor.kind === "client" && c.clientId !== args.actor.clientId)
       return { ok: false, reason: "forbidden" };
+    if (args.actor.kind === "cm" && !(await this.staffMay(args.actor.cmId, c.id)))
+      return { ok: false, reason: "forbidden" };
     if (!c.cmId || c.phase === "closed") return { ok: false, reason: "no_case_manager" };
     const cmId = c.cmId;
     const accepted = await db.assignment.findFirst({
@@ -319,14 +323,19 @@ export class AppointmentService {
     if (!appt) return { error: "not_found" as const };
     if (actor.kind === "client" && appt.case.clientId !== actor.clientId)
       return { error: "forbidden" as const };
-    if (actor.kind === "cm" && appt.cmId !== actor.cmId && !(await this.isTeamLead(actor.cmId)))
+    if (actor.kind === "cm" && !(await this.staffMay(actor.cmId, appt.caseId)))
       return { error: "forbidden" as const };
     return { appt };
   }
 
-  private async isTeamLead(cmId: string): Promise<boolean> {
-    const cm = await this.deps.db.caseManager.findUnique({ where: { id: cmId }, select: { teamLead: true } });
-    return cm?.teamLead ?? false;
+  /** The one authorization rule (staff/authorize.ts): own case, deputy, or supervising lead. */
+  private async staffMay(cmId: string, caseId: string): Promise<boolean> {
+    const access = new AccessRepository(this.deps.db);
+    const [staff, scope] = await Promise.all([
+      access.actorById(cmId, this.deps.now()),
+      access.caseScope(caseId),
+    ]);
+    return !!scope && authorize(staff, "appointment.change", scope).ok;
   }
 
   /**

@@ -12,6 +12,7 @@
 // and the listeners are registered by `registerAppointmentsSlack(app)` (the feature's slack()):
 // action ids APPOINTMENT_ACTIONS, view callback ids APPOINTMENT_VIEWS. To reuse the assignment card's
 // own button, call `onProposeAppointment(args, app)` from its listener (value = assignment id).
+
 import type { types } from "@slack/bolt";
 import type { i18n } from "i18next";
 import type { AppContext } from "../../app/feature.ts";
@@ -19,6 +20,8 @@ import type { SlackApp } from "../../slack/app.ts";
 import { button, esc, md, plain } from "../../slack/blocks/common.ts";
 import { slackLanguageResolver } from "../../slack/i18n.ts";
 import { listenerFor } from "../../slack/register.ts";
+import { AccessRepository } from "../staff/access.repository.ts";
+import { CaseAccess } from "../staff/access.service.ts";
 import {
   type AppointmentView,
   awaitingAttendance,
@@ -653,11 +656,15 @@ export async function onProposeSubmitted(args: AppointmentListenerArgs, app: App
   });
 }
 
-async function ownAppointment(app: AppContext, id: string, cm: { id: string; teamLead: boolean }) {
-  if (!UUID.test(id)) return null;
-  const appt = await app.db.appointment.findUnique({ where: { id } });
-  if (!appt || (appt.cmId !== cm.id && !cm.teamLead)) return null;
-  return appt;
+/** The appointment, if the one authorization rule lets this member of staff change it. */
+async function ownAppointment(app: AppContext, id: string, cm: { slackUserId: string }) {
+  const access = await new CaseAccess(new AccessRepository(app.db), app.now).check(
+    { slackUserId: cm.slackUserId },
+    "appointment.change",
+    { appointmentId: id },
+  );
+  if (!access.ok) return null;
+  return app.db.appointment.findUnique({ where: { id } });
 }
 
 export async function onMoveOpen(args: AppointmentListenerArgs, app: AppContext): Promise<void> {

@@ -9,14 +9,15 @@ import type { Jobs } from "../../queue/jobs.ts";
 import type { Producer } from "../../queue/registry.ts";
 import { AuditRepository } from "../audit/audit.repository.ts";
 import { inTx } from "../matching/tx.ts";
+import { AccessRepository } from "../staff/access.repository.ts";
+import type { CaseScope } from "../staff/authorize.ts";
 import {
   type Actor,
   actorString,
   checkTransition,
   goalsEditableIn,
   holdsCapacity,
-  mayActOnCase,
-  mayReadCase,
+  mayOnCase,
   type TransitionRefusal,
 } from "./phases.ts";
 
@@ -57,20 +58,22 @@ export interface CaseView {
   closedAt: Date | null;
   closureReason: ClosureReason | null;
   goals: GoalView[];
+  /** what the authorization rule knows of the case (for the buttons a viewer is shown) */
+  scope: CaseScope;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const GOAL_TEXT_MAX = 500;
 
 /** The staff member behind a Slack user id, as an Actor (null: not staff, or inactive). */
-export async function actorForSlackUser(db: Db | Tx, slackUserId: string): Promise<Actor | null> {
-  const cm = await db.caseManager.findUnique({
-    where: { slackUserId },
-    select: { id: true, teamLead: true, coordinator: true, active: true },
-  });
-  if (!cm?.active) return null;
-  return { kind: "cm", cmId: cm.id, teamLead: cm.teamLead, coordinator: cm.coordinator };
+export async function actorForSlackUser(db: Db | Tx, slackUserId: string, now: Date): Promise<Actor | null> {
+  const staff = await new AccessRepository(db).actorBySlackUser(slackUserId, now);
+  return staff?.active ? { kind: "cm", staff } : null;
 }
+
+const NO_SCOPE: CaseScope = { cmId: null, agencyId: null };
+const scopeOf = async (db: Db | Tx, caseId: string): Promise<CaseScope> =>
+  (await new AccessRepository(db).caseScope(caseId)) ?? NO_SCOPE;
 
 export class CaseLifecycleService {
   private readonly audit: AuditRepository;
@@ -115,7 +118,7 @@ export class CaseLifecycleService {
       from: kase.phase,
       to,
       actor,
-      caseCmId: kase.cmId,
+      kase: await scopeOf(tx, caseId),
       ...(opts.reason ? { reason: opts.reason } : {}),
     });
     if (!check.ok) return { ok: false, code: check.code, phase: kase.phase };
@@ -212,7 +215,8 @@ export class CaseLifecycleService {
         select: { phase: true, cmId: true, clientId: true },
       });
       if (!kase) return { ok: false, code: "not_found" };
-      if (!mayActOnCase(actor, kase.cmId)) return { ok: false, code: "not_responsible" };
+      if (!mayOnCase(actor, "case.work", await scopeOf(tx, caseId)))
+        return { ok: false, code: "not_responsible" };
       if (!goalsEditableIn(kase.phase)) return { ok: false, code: "not_in_goal_phase" };
       const g = await tx.goal.create({
         data: { caseId, text: this.deps.cipher.encrypt(text), dueDate: goal.dueDate ?? null, createdAt: now },
@@ -246,7 +250,8 @@ export class CaseLifecycleService {
         select: { status: true, caseId: true, case: { select: { phase: true, cmId: true, clientId: true } } },
       });
       if (!g) return { ok: false, code: "not_found" };
-      if (!mayActOnCase(actor, g.case.cmId)) return { ok: false, code: "not_responsible" };
+      if (!mayOnCase(actor, "case.work", await scopeOf(tx, g.caseId)))
+        return { ok: false, code: "not_responsible" };
       if (!goalsEditableIn(g.case.phase)) return { ok: false, code: "not_in_goal_phase" };
       if (g.status === status) return { ok: true, goalId };
       await tx.goal.update({ where: { id: goalId }, data: { status } });
@@ -271,7 +276,8 @@ export class CaseLifecycleService {
       include: { goals: { orderBy: { createdAt: "asc" } } },
     });
     if (!c) return { error: "not_found" };
-    if (!mayReadCase(actor, c.cmId)) return { error: "not_responsible" };
+    const scope = await scopeOf(this.deps.db, caseId);
+    if (!mayOnCase(actor, "case.read", scope)) return { error: "not_responsible" };
     await this.audit.record({
       actor: actorString(actor),
       action: "case.read",
@@ -290,6 +296,7 @@ export class CaseLifecycleService {
       openedAt: c.openedAt,
       closedAt: c.closedAt,
       closureReason: c.closureReason,
+      scope,
       goals: c.goals.map((g) => ({
         id: g.id,
         text: this.decryptOr(g.text),

@@ -4,6 +4,7 @@
 // way in (waiting → pending_acceptance → first_consultation); this module owns the work phases and
 // the way out.
 import type { CasePhase, ClosureReason } from "../../generated/prisma/enums.ts";
+import { authorize, type CaseAction, type CaseScope, type StaffActor } from "../staff/authorize.ts";
 
 export type { CasePhase, ClosureReason };
 
@@ -44,14 +45,16 @@ export const isWorkPhase = (p: string): p is WorkPhase => (WORK_PHASES as readon
 export const isStaffClosureReason = (r: string): r is StaffClosureReason =>
   (STAFF_CLOSURE_REASONS as readonly string[]).includes(r);
 
-/** Who asks for a move. Staff are identified by their case-manager row. */
+/** Who asks for a move. Staff come with what the authorization rule needs (staff/authorize.ts). */
 export type Actor =
-  | { kind: "cm"; cmId: string; teamLead: boolean; coordinator?: boolean }
+  | { kind: "cm"; staff: StaffActor }
   | { kind: "system" }
   | { kind: "client"; clientId: string };
 
+export const staffActor = (staff: StaffActor): Actor => ({ kind: "cm", staff });
+
 export const actorString = (a: Actor): string =>
-  a.kind === "cm" ? `cm:${a.cmId}` : a.kind === "client" ? `client:${a.clientId}` : "system";
+  a.kind === "cm" ? `cm:${a.staff.id}` : a.kind === "client" ? `client:${a.clientId}` : "system";
 
 export interface TransitionRequest {
   from: CasePhase;
@@ -59,8 +62,8 @@ export interface TransitionRequest {
   /** required when `to` is closed, forbidden otherwise */
   reason?: ClosureReason;
   actor: Actor;
-  /** the case manager responsible for the case now */
-  caseCmId: string | null;
+  /** the case's responsible case manager, their agency and consent state (staff/authorize.ts) */
+  kase: CaseScope;
 }
 
 export type TransitionRefusal =
@@ -70,21 +73,20 @@ export type TransitionRefusal =
   | "reason_required"
   | "reason_not_allowed"
   | "already_closed"
-  | "reopen_team_lead_only";
+  | "reopen_team_lead_only"
+  | "consent_withdrawn";
 
 export type TransitionCheck = { ok: true } | { ok: false; code: TransitionRefusal };
 
-/** Staff may act on a case they are responsible for; a team lead (supervision) on every case. */
-export function mayActOnCase(actor: Actor, caseCmId: string | null): boolean {
+/** Staff ask the one rule (staff/authorize.ts); the system may; a client acts on a case only by withdrawing. */
+export function mayOnCase(actor: Actor, action: CaseAction, kase: CaseScope): boolean {
   if (actor.kind === "system") return true;
   if (actor.kind === "client") return false;
-  return actor.teamLead || (caseCmId !== null && actor.cmId === caseCmId);
+  return authorize(actor.staff, action, kase).ok;
 }
 
-/** Staff may read a case's personal data under the same rule, plus coordinators (statistics, audit). */
-export function mayReadCase(actor: Actor, caseCmId: string | null): boolean {
-  return mayActOnCase(actor, caseCmId) || (actor.kind === "cm" && actor.coordinator === true);
-}
+const supervisesCase = (actor: Actor, kase: CaseScope): boolean =>
+  actor.kind === "cm" && authorize(actor.staff, "case.reassign", kase).ok;
 
 export function checkTransition(req: TransitionRequest): TransitionCheck {
   const { from, to, reason, actor } = req;
@@ -99,38 +101,44 @@ export function checkTransition(req: TransitionRequest): TransitionCheck {
     }
     if (actor.kind === "client")
       return reason === "withdrawn" ? { ok: true } : { ok: false, code: "not_allowed" };
-    if (!mayActOnCase(actor, req.caseCmId)) return { ok: false, code: "not_responsible" };
-    // a case still waiting or offered has no responsible case manager yet: only a team lead or the
-    // system may end it (e.g. the person withdrew, or moved away before a slot was free)
-    if ((from === "waiting" || from === "pending_acceptance") && actor.kind === "cm" && !actor.teamLead)
+    if (!mayOnCase(actor, "case.close", req.kase)) return { ok: false, code: "not_responsible" };
+    // a case still waiting or offered has no responsible case manager yet: only a supervising team
+    // lead or the system may end it (e.g. the person withdrew, or moved away before a slot was free)
+    if (
+      (from === "waiting" || from === "pending_acceptance") &&
+      actor.kind === "cm" &&
+      !supervisesCase(actor, req.kase)
+    )
       return { ok: false, code: "not_responsible" };
     return { ok: true };
   }
   if (reason) return { ok: false, code: "reason_not_allowed" };
 
   if (from === "closed") {
-    // reopening: a team lead's decision, back to the first consultation
+    // reopening: a supervising team lead's decision, back to the first consultation; never for a client
+    // who withdrew consent (they come back with a new intake)
     if (to !== "first_consultation") return { ok: false, code: "already_closed" };
-    if (actor.kind === "system" || (actor.kind === "cm" && actor.teamLead)) return { ok: true };
+    if (req.kase.consentWithdrawn) return { ok: false, code: "consent_withdrawn" };
+    if (actor.kind === "system" || mayOnCase(actor, "case.reopen", req.kase)) return { ok: true };
     return { ok: false, code: "reopen_team_lead_only" };
   }
   if (!isWorkPhase(from) || !isWorkPhase(to)) return { ok: false, code: "not_allowed" };
   if (!WORK_TRANSITIONS[from].includes(to)) return { ok: false, code: "not_allowed" };
-  if (!mayActOnCase(actor, req.caseCmId)) return { ok: false, code: "not_responsible" };
+  if (!mayOnCase(actor, "case.work", req.kase)) return { ok: false, code: "not_responsible" };
   return { ok: true };
 }
 
 /** The phases a given actor can move a case to from `from` (buttons to show). */
-export function nextPhases(from: CasePhase, actor: Actor, caseCmId: string | null): WorkPhase[] {
+export function nextPhases(from: CasePhase, actor: Actor, kase: CaseScope): WorkPhase[] {
   const candidates: WorkPhase[] =
     from === "closed" ? ["first_consultation"] : isWorkPhase(from) ? [...WORK_TRANSITIONS[from]] : [];
-  return candidates.filter((to) => checkTransition({ from, to, actor, caseCmId }).ok);
+  return candidates.filter((to) => checkTransition({ from, to, actor, kase }).ok);
 }
 
 /** Whether the actor may close a case in phase `from` (with a staff reason). */
-export function mayClose(from: CasePhase, actor: Actor, caseCmId: string | null): boolean {
+export function mayClose(from: CasePhase, actor: Actor, kase: CaseScope): boolean {
   if (from === "closed") return false;
-  return checkTransition({ from, to: "closed", reason: "goals_reached", actor, caseCmId }).ok;
+  return checkTransition({ from, to: "closed", reason: "goals_reached", actor, kase }).ok;
 }
 
 /** Development-plan goals are agreed and kept up to date from the assessment on. */

@@ -18,8 +18,8 @@ import {
 import {
   type Actor,
   isStaffClosureReason,
-  mayActOnCase,
   mayClose,
+  mayOnCase,
   nextPhases,
   STAFF_CLOSURE_REASONS,
   type StaffClosureReason,
@@ -61,7 +61,7 @@ export function caseCardBlocks(view: CaseView, actor: Actor, t: TFunction): Bloc
       ),
     },
   ];
-  const buttons: Block[] = nextPhases(view.phase, actor, view.cmId).map((to) => ({
+  const buttons: Block[] = nextPhases(view.phase, actor, view.scope).map((to) => ({
     type: "button",
     action_id: `${CASE_ACTIONS.move}_${to}`,
     text: plain(
@@ -71,7 +71,7 @@ export function caseCardBlocks(view: CaseView, actor: Actor, t: TFunction): Bloc
     ),
     value: [view.id, view.phase, to].join(SEP),
   }));
-  if (mayClose(view.phase, actor, view.cmId))
+  if (mayClose(view.phase, actor, view.scope))
     buttons.push({
       type: "static_select",
       action_id: CASE_ACTIONS.close,
@@ -85,7 +85,8 @@ export function caseCardBlocks(view: CaseView, actor: Actor, t: TFunction): Bloc
     blocks.push({ type: "actions", block_id: `case_actions_${view.id}`, elements: buttons.slice(0, 25) });
 
   blocks.push({ type: "divider" }, { type: "section", text: mrkdwn(`*${t("cases:card.goals")}*`) });
-  const editable = view.phase !== "closed" && view.phase !== "waiting" && mayActOnCase(actor, view.cmId);
+  const editable =
+    view.phase !== "closed" && view.phase !== "waiting" && mayOnCase(actor, "case.work", view.scope);
   if (view.goals.length === 0) blocks.push({ type: "context", elements: [mrkdwn(t("cases:card.no_goals"))] });
   // 50 blocks per message: header, status, actions, divider, title, add = 6; the rest for goals
   for (const g of view.goals.slice(0, 40)) {
@@ -200,12 +201,13 @@ export interface CaseListenerDeps {
   log: Logger;
   /** the staff member's language (default German) */
   languageOf?: (slackUserId: string) => Promise<"de" | "en">;
+  now?: () => Date;
 }
 
 async function whoIs(deps: CaseListenerDeps, userId: string | undefined) {
   const lng = userId && deps.languageOf ? await deps.languageOf(userId) : "de";
   const t = deps.i18n.getFixedT(lng, "cases");
-  const actor = userId ? await actorForSlackUser(deps.db, userId) : null;
+  const actor = userId ? await actorForSlackUser(deps.db, userId, (deps.now ?? (() => new Date()))()) : null;
   return { t, actor };
 }
 

@@ -85,16 +85,6 @@ export function canDecideRebalance(actor: StaffMember, agencyIds: readonly strin
   return agencyIds.every((a) => inScope(scope, a));
 }
 
-/** May `actor` write into / see the relay thread of a case held by `cmId` (agency `agencyId`)? */
-export function canUseCaseThread(
-  actor: StaffMember,
-  kase: { cmId: string | null; agencyId: string | null },
-): boolean {
-  if (!actor.active) return false;
-  if (kase.cmId !== null && kase.cmId === actor.id) return true;
-  return kase.agencyId !== null && canSupervise(actor, { agencyId: kase.agencyId });
-}
-
 /** Slack locale ("de-DE", "en-GB") → staff language; German unless Slack says English. */
 export function staffLanguageOf(slackLocale: string | undefined | null): "de" | "en" {
   const base = (slackLocale ?? "").toLowerCase().split(/[-_]/)[0];

@@ -3,7 +3,7 @@
 // call them with fakes and Bolt only wires them up (register.ts).
 import type { i18n } from "i18next";
 import type { Logger } from "../../lib/logger.ts";
-import type { StaffMember } from "../../modules/staff/identity.ts";
+import type { StaffActor } from "../../modules/staff/authorize.ts";
 import type { T } from "../blocks/common.ts";
 import { type StaffLanguage, staffT } from "../i18n.ts";
 import type { SlackPorts } from "../ports.ts";
@@ -44,7 +44,7 @@ export interface ListenerDeps {
 }
 
 export interface Who {
-  member: StaffMember | null;
+  member: StaffActor | null;
   lng: StaffLanguage;
   t: T;
 }

@@ -1,6 +1,7 @@
 // App Home events and the supervision actions behind its buttons and modals: absences (own, or the
 // team's for a lead), capacity, reassigning a case, approving or dismissing a rebalance proposal.
 // Every action checks the role and scope of the clicking person first (identity.ts).
+import { authorize } from "../../modules/staff/authorize.ts";
 import {
   canDecideRebalance,
   canEditAbsence,
@@ -226,8 +227,7 @@ export async function onReassignSubmitted(args: ListenerArgs, deps: ListenerDeps
   const done = await submitWithin(args, deps, "reassign.submit", t, async () => {
     const kase = await deps.ports.queries.caseById(caseId);
     if (!kase) return { block: "case", text: t("errors.not_found") };
-    if (!kase.agencyId || !canSupervise(member, { agencyId: kase.agencyId }))
-      return { block: "case", text: t("errors.not_allowed") };
+    if (!authorize(member, "case.reassign", kase).ok) return { block: "case", text: t("errors.not_allowed") };
     const target = await deps.ports.directory.byId(toCmId);
     if (!target?.active) return { block: "cm", text: t("errors.not_found") };
     if (!canSupervise(member, target)) return { block: "cm", text: t("errors.not_allowed") };
