@@ -14,8 +14,9 @@ import { silentLogger } from "../src/lib/logger.ts";
 import { ErasureService } from "../src/modules/privacy/erase.ts";
 import { findRetentionCandidates, runRetention } from "../src/modules/privacy/retention.ts";
 import { createCipher } from "../src/privacy/crypto.ts";
-import { JOBS } from "../src/queue/jobs.ts";
+import { JOBS, QUEUES } from "../src/queue/jobs.ts";
 import { Producer } from "../src/queue/registry.ts";
+import { redisScrubber } from "../src/queue/scrub.ts";
 
 const { values } = parseArgs({ options: { "dry-run": { type: "boolean", default: false } } });
 
@@ -49,8 +50,7 @@ try {
           db: db.prisma,
           cipher: createCipher(env.ANLAUF_ENCRYPTION_KEYS),
           producer,
-          redis: redis.client,
-          prefix: env.ANLAUF_QUEUE_PREFIX,
+          scrubRedis: redisScrubber(redis.client, env.ANLAUF_QUEUE_PREFIX, Object.values(QUEUES)),
           log: silentLogger,
           now,
         });

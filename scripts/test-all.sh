@@ -9,5 +9,6 @@ eval "$(bash scripts/ensure-services.sh)"
 bash scripts/install-deps.sh
 echo "== typecheck"; npx tsc --noEmit -p .
 echo "== lint"; npx biome check .
+echo "== dependency rule"; npm run --silent depcruise
 echo "== locales"; node scripts/check-locales.mjs
 echo "== tests"; npx vitest run

@@ -15,6 +15,7 @@
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
+import { createMatchingServices, type MatchingServices } from "./app/runtime/matching.ts";
 import { dbTargetFromEnv } from "./config/env.ts";
 import { loadOrganisation, OrganisationFileError } from "./config/org.load.ts";
 import type { Organisation } from "./config/org.schema.ts";
@@ -23,7 +24,6 @@ import { silentLogger } from "./lib/logger.ts";
 import { DECISION_TOP_CANDIDATES } from "./modules/matching/assignment.service.ts";
 import { loadTeam } from "./modules/matching/load.repository.ts";
 import { matchPolicyOf } from "./modules/matching/policy.ts";
-import { createMatchingServices, type MatchingServices } from "./modules/matching/services.ts";
 import { waitlistSnapshot } from "./modules/waitlist/waitlist.repository.ts";
 import { JOBS } from "./queue/jobs.ts";
 import { Producer } from "./queue/registry.ts";

@@ -1,10 +1,10 @@
 // The vertical slices that make up anlauf, in the order their Telegram handlers should see updates.
 import type { Feature } from "./app/feature.ts";
-import { appointmentsFeature } from "./modules/appointments/feature.ts";
-import { casesFeature } from "./modules/cases/feature.ts";
-import { clientFallbackFeature, createIntakeFeature } from "./modules/intake/feature.ts";
-import { matchingFeature } from "./modules/matching/feature.ts";
-import { privacyFeature } from "./modules/privacy/feature.ts";
+import { appointmentsFeature } from "./app/features/appointments.ts";
+import { casesFeature } from "./app/features/cases.ts";
+import { clientFallbackFeature, createIntakeFeature } from "./app/features/intake.ts";
+import { matchingFeature } from "./app/features/matching.ts";
+import { privacyFeature } from "./app/features/privacy.ts";
 import { slackFeature } from "./slack/feature.ts";
 import type { FloodLimits } from "./telegram/features/flood.ts";
 import { relayFeature } from "./telegram/features/relay.ts";

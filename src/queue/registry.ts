@@ -5,6 +5,7 @@ import { type Job, type JobsOptions, Queue, UnrecoverableError, Worker } from "b
 import type { Redis } from "ioredis";
 import type { z } from "zod";
 import type { Logger } from "../lib/logger.ts";
+import { removeQueuedJobs } from "./scrub.ts";
 
 export interface JobDef<S extends z.ZodType = z.ZodType> {
   queue: string;
@@ -94,6 +95,15 @@ export class Producer<R extends Registry> {
     const def = this.registry[name]!;
     const removed = await this.queue(def.queue).remove(safeId(def.id(payload)));
     return removed === 1;
+  }
+
+  /** Erasure: removes every queued, delayed, completed or failed job that names one of the ids. */
+  async removeJobsMentioning(ids: Set<string>): Promise<number> {
+    const names = [...new Set(Object.values(this.registry).map((d) => d.queue))];
+    return removeQueuedJobs(
+      names.map((n) => this.queue(n)),
+      ids,
+    );
   }
 
   jobIdOf<N extends keyof R & string>(name: N, payload: PayloadOf<R, N>): string {

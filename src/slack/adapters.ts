@@ -8,20 +8,20 @@
 // - Propose appointment, App Home appointment blocks → appointments feature (src/modules/appointments/slack.ts)
 
 import type { AppContext } from "../app/feature.ts";
+import type { MatchingServices } from "../app/runtime/matching.ts";
+import { matchingServices } from "../app/runtime/matching.ts";
 import type { Db } from "../db/client.ts";
-import {
-  type AppointmentListenerArgs,
-  appointmentHomeBlocks,
-  appointmentHomeData,
-  onProposeAppointment,
-} from "../modules/appointments/slack.ts";
-import type { MatchingServices } from "../modules/matching/services.ts";
-import { matchingServices } from "../modules/matching/services.ts";
 import type { ClientNotifier, StaffNotifier } from "../modules/notify/notifier.ts";
 import { createReportBundle } from "../modules/reports/report.service.ts";
 import { ReassignService } from "../modules/staff/reassign.service.ts";
 import { clientNotifier } from "../telegram/notifier.ts";
 import { type LanguageCache, slackLanguageResolver } from "./i18n.ts";
+import {
+  type AppointmentListenerArgs,
+  appointmentHomeBlocks,
+  appointmentHomeData,
+  onProposeAppointment,
+} from "./listeners/appointments.ts";
 import { QueueSlackOutbox, SlackStaffNotifier } from "./outbox.ts";
 import type {
   AssignmentActions,

@@ -4,12 +4,12 @@
 // The lead extends this with the Telegram intake once that e2e exists.
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { casesFeature, lifecycleOf } from "../../src/app/features/cases.ts";
+import { clientFallbackFeature, createIntakeFeature } from "../../src/app/features/intake.ts";
+import { privacyFeature } from "../../src/app/features/privacy.ts";
 import { createI18n } from "../../src/i18n/index.ts";
 import { createLogger } from "../../src/lib/logger.ts";
-import { casesFeature, lifecycleOf } from "../../src/modules/cases/feature.ts";
 import { actorForSlackUser } from "../../src/modules/cases/lifecycle.service.ts";
-import { clientFallbackFeature, createIntakeFeature } from "../../src/modules/intake/feature.ts";
-import { privacyFeature } from "../../src/modules/privacy/feature.ts";
 import { createReportBundle } from "../../src/modules/reports/report.service.ts";
 import {
   createRichClient,

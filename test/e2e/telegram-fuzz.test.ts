@@ -5,9 +5,9 @@
 import type { Update } from "grammy/types";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clientFallbackFeature, createIntakeFeature } from "../../src/app/features/intake.ts";
 import { CLIENT_LOCALES } from "../../src/modules/intake/answers.ts";
 import { ConsentRepository } from "../../src/modules/intake/consent.repository.ts";
-import { clientFallbackFeature, createIntakeFeature } from "../../src/modules/intake/feature.ts";
 import { initialState, STEP_CODES, STEPS } from "../../src/modules/intake/flow.ts";
 import { IntakeRepository } from "../../src/modules/intake/intake.repository.ts";
 import { render } from "../../src/telegram/features/shared.ts";

@@ -2,7 +2,7 @@
 // only with consent to the relay; without it the client is told why; without a case manager it is
 // not the relay's business (the fallback answers).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientFallbackFeature } from "../../src/modules/intake/feature.ts";
+import { clientFallbackFeature } from "../../src/app/features/intake.ts";
 import { relayFeature } from "../../src/telegram/features/relay.ts";
 import { render } from "../../src/telegram/features/shared.ts";
 import { seedAssignedCase } from "../support/appointments.ts";

@@ -3,8 +3,8 @@
 // never reach a client for a cancelled, moved or past appointment (the handler re-checks).
 import { Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appointmentsFeature } from "../../src/modules/appointments/feature.ts";
-import { appointmentsRuntime } from "../../src/modules/appointments/runtime.ts";
+import { appointmentsFeature } from "../../src/app/features/appointments.ts";
+import { appointmentsRuntime } from "../../src/app/runtime/appointments.ts";
 import { QUEUES } from "../../src/queue/jobs.ts";
 import { eventually, orgWithAppointments, seedAssignedCase, setHours } from "../support/appointments.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";

@@ -3,8 +3,9 @@
 import { Job } from "bullmq";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AppContext } from "../../src/app/feature.ts";
-import { appointmentsFeature } from "../../src/modules/appointments/feature.ts";
-import { appointmentsRuntime } from "../../src/modules/appointments/runtime.ts";
+import { appointmentsFeature } from "../../src/app/features/appointments.ts";
+import { appointmentsRuntime } from "../../src/app/runtime/appointments.ts";
+import { QUEUES } from "../../src/queue/jobs.ts";
 import {
   APPOINTMENT_ACTIONS,
   type AppointmentListenerArgs,
@@ -18,8 +19,7 @@ import {
   onMoveSubmitted,
   onProposeAppointment,
   onProposeSubmitted,
-} from "../../src/modules/appointments/slack.ts";
-import { QUEUES } from "../../src/queue/jobs.ts";
+} from "../../src/slack/listeners/appointments.ts";
 import { orgWithAppointments, seedAssignedCase, setHours } from "../support/appointments.ts";
 import { startTestSystem, type TestSystem } from "../support/system.ts";
 

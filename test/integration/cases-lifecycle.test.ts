@@ -8,16 +8,16 @@ import { silentLogger } from "../../src/lib/logger.ts";
 import { AuditRepository } from "../../src/modules/audit/audit.repository.ts";
 import { actorForSlackUser, CaseLifecycleService } from "../../src/modules/cases/lifecycle.service.ts";
 import type { Actor } from "../../src/modules/cases/phases.ts";
+import { recordingJobs } from "../../src/modules/matching/deps.ts";
+import { OrgRepository } from "../../src/modules/org/org.repository.ts";
+import { createCipher, generateKeySpec } from "../../src/privacy/crypto.ts";
 import {
   CASE_ACTIONS,
   caseCardBlocks,
   onCaseClose,
   onCaseMove,
   onGoalSubmitted,
-} from "../../src/modules/cases/slack.ts";
-import { recordingJobs } from "../../src/modules/matching/deps.ts";
-import { OrgRepository } from "../../src/modules/org/org.repository.ts";
-import { createCipher, generateKeySpec } from "../../src/privacy/crypto.ts";
+} from "../../src/slack/listeners/cases.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 import { createRichClient } from "../support/privacy-fixtures.ts";
 

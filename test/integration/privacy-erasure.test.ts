@@ -20,6 +20,7 @@ import { buildReport } from "../../src/modules/reports/report.repository.ts";
 import { createCipher, ENCRYPTED_FIELDS, generateKeySpec } from "../../src/privacy/crypto.ts";
 import { JOBS, QUEUES } from "../../src/queue/jobs.ts";
 import { Producer } from "../../src/queue/registry.ts";
+import { redisScrubber } from "../../src/queue/scrub.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 import {
   createRichClient,
@@ -54,8 +55,7 @@ beforeAll(async () => {
     db: db.prisma,
     cipher,
     producer,
-    redis,
-    prefix,
+    scrubRedis: redisScrubber(redis, prefix, Object.values(QUEUES)),
     log: silentLogger,
     now: () => NOW,
   });

@@ -3,8 +3,8 @@
 // agency's team lead, a case manager removed from the organisation file and a Slack user unknown to
 // the org each get a refusal and change nothing; the responsible case manager's identical click works.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appointmentsRuntime } from "../../src/app/runtime/appointments.ts";
 import { type SlackPeer, startSlackPeer } from "../../src/devtools/slack-peer.ts";
-import { appointmentsRuntime } from "../../src/modules/appointments/runtime.ts";
 import { seedAssignedCase, setHours } from "../support/appointments.ts";
 import { startTestSystem, type TestSystem } from "../support/system.ts";
 import { blockAction, interactionBody, signedHeaders, slackEnv } from "./slack-fixtures.ts";

@@ -3,8 +3,8 @@
 // database; refusals are private and change nothing; Decline goes through its modal; the App Home
 // is published; client messages appear in the card's thread and staff replies go to Telegram.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { matchingServices } from "../../src/app/runtime/matching.ts";
 import { type SlackCall, type SlackPeer, startSlackPeer } from "../../src/devtools/slack-peer.ts";
-import { matchingServices } from "../../src/modules/matching/services.ts";
 import { QUEUES } from "../../src/queue/jobs.ts";
 import { SlackRelay, SlackStaffNotifier } from "../../src/slack/outbox.ts";
 import { startTestSystem, type TestSystem } from "../support/system.ts";

@@ -2,6 +2,7 @@
 // with intakes, and services wired to recording notifiers and a settable clock.
 
 import { randomUUID } from "node:crypto";
+import { createMatchingServices, type MatchingServices } from "../../src/app/runtime/matching.ts";
 import {
   type Organisation,
   type OrganisationInput,
@@ -11,7 +12,6 @@ import type { Db } from "../../src/db/client.ts";
 import { silentLogger } from "../../src/lib/logger.ts";
 import { CaseLifecycleService } from "../../src/modules/cases/lifecycle.service.ts";
 import { type MatchingDeps, recordingJobs } from "../../src/modules/matching/deps.ts";
-import { createMatchingServices, type MatchingServices } from "../../src/modules/matching/services.ts";
 import { RecordingStaffNotifier } from "../../src/modules/notify/log-staff-notifier.ts";
 import { RecordingClientNotifier } from "../../src/modules/notify/recording-notifier.ts";
 import { OrgRepository } from "../../src/modules/org/org.repository.ts";

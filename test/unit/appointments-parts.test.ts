@@ -5,12 +5,6 @@ import { describe, expect, it } from "vitest";
 import { parseOrganisation } from "../../src/config/org.load.ts";
 import { formatHoursLines, parseHoursLines } from "../../src/modules/appointments/availability-form.ts";
 import {
-  packTime,
-  packUuid,
-  unpackTime,
-  unpackUuid,
-} from "../../src/modules/appointments/client-messages.ts";
-import {
   appointmentsConfigOf,
   appointmentsConfigSchema,
   DEFAULT_APPOINTMENTS_CONFIG,
@@ -24,6 +18,7 @@ import {
   quantile,
 } from "../../src/modules/appointments/metrics.ts";
 import { localDateOf, localToInstants, offsetMinutes } from "../../src/modules/appointments/zoned.ts";
+import { packTime, packUuid, unpackTime, unpackUuid } from "../../src/telegram/appointments-messages.ts";
 
 const TZ = "Europe/Berlin";
 

@@ -22,12 +22,10 @@
 // each case manager concerned gets a notice (slack.deliver "notice", refId erased:<caseId>).
 //
 // Erasing twice is harmless: the second call finds the tombstone and does nothing.
-import type { JobType, Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Db, Tx } from "../../db/client.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { FieldCipher } from "../../privacy/crypto.ts";
-import { type Jobs, QUEUES } from "../../queue/jobs.ts";
+import type { Jobs } from "../../queue/jobs.ts";
 import type { Producer } from "../../queue/registry.ts";
 import { AuditRepository } from "../audit/audit.repository.ts";
 import { CaseLifecycleService } from "../cases/lifecycle.service.ts";
@@ -41,9 +39,9 @@ export type ErasureMode = "request" | "retention_closed" | "retention_abandoned"
 export interface ErasureDeps {
   db: Db;
   cipher: FieldCipher;
-  producer: Pick<Producer<Jobs>, "enqueue" | "queue">;
-  redis: Redis;
-  prefix: string;
+  producer: Pick<Producer<Jobs>, "enqueue" | "removeJobsMentioning">;
+  /** deletes this installation's Redis keys that name one of the ids (src/queue/scrub.ts) */
+  scrubRedis: (needles: string[]) => Promise<number>;
   log: Logger;
   now: () => Date;
 }
@@ -93,20 +91,12 @@ export class ErasureService {
     let jobsRemoved = 0;
     let redisKeysDeleted = 0;
     try {
-      jobsRemoved = await removeQueuedJobs(
-        Object.values(QUEUES).map((q) => this.deps.producer.queue(q)),
-        tx1.refs,
-      );
+      jobsRemoved = await this.deps.producer.removeJobsMentioning(tx1.refs);
     } catch (e) {
       this.deps.log.warn({ clientId, err: (e as Error).name }, "erasure: removing queued jobs failed");
     }
     try {
-      redisKeysDeleted = await deleteRedisKeys(
-        this.deps.redis,
-        this.deps.prefix,
-        [clientId, ...tx1.telegramIds],
-        Object.values(QUEUES),
-      );
+      redisKeysDeleted = await this.deps.scrubRedis([clientId, ...tx1.telegramIds]);
     } catch (e) {
       this.deps.log.warn({ clientId, err: (e as Error).name }, "erasure: deleting redis keys failed");
     }
@@ -342,61 +332,4 @@ export class ErasureService {
       tallies,
     };
   }
-}
-
-const JOB_STATES: JobType[] = ["wait", "delayed", "prioritized", "waiting-children", "completed", "failed"];
-
-/** Removes every job whose payload mentions one of the ids (active jobs are left to finish). */
-export async function removeQueuedJobs(queues: Queue[], ids: Set<string>, page = 500): Promise<number> {
-  if (ids.size === 0) return 0;
-  const needles = [...ids];
-  let removed = 0;
-  for (const q of queues) {
-    for (let start = 0; ; start += page) {
-      const jobs = await q.getJobs(JOB_STATES, start, start + page - 1, true);
-      if (jobs.length === 0) break;
-      let removedHere = 0;
-      for (const j of jobs) {
-        if (!j?.id) continue;
-        const data = JSON.stringify(j.data ?? {});
-        if (!needles.some((n) => data.includes(n) || j.id!.includes(n))) continue;
-        try {
-          await j.remove();
-          removed++;
-          removedHere++;
-        } catch {
-          // locked by a worker right now: it will find the client erased and do nothing
-        }
-      }
-      // removing shifts the ranges: step back by what we removed
-      start -= removedHere;
-    }
-  }
-  return removed;
-}
-
-/**
- * Deletes keys under the prefix whose name contains one of the needles (client id, Telegram ids),
- * except the queues' own keys (those go through job.remove()).
- */
-export async function deleteRedisKeys(
-  redis: Redis,
-  prefix: string,
-  needles: string[],
-  queueNames: string[],
-): Promise<number> {
-  let deleted = 0;
-  const queueKey = (k: string) => queueNames.some((q) => k.startsWith(`${prefix}:${q}:`));
-  // the id as a whole key segment: "tg:visitor:42" matches 42, "tg:update:4242" does not
-  const patterns = needles.filter(Boolean).flatMap((n) => [`${prefix}:*:${n}`, `${prefix}:*:${n}:*`]);
-  for (const pattern of patterns) {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-      cursor = next;
-      const mine = keys.filter((k) => !queueKey(k));
-      if (mine.length) deleted += await redis.del(...mine);
-    } while (cursor !== "0");
-  }
-  return deleted;
 }

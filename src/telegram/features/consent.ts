@@ -12,8 +12,8 @@
 //     consent history (erasure is /delete's job, a later issue)
 
 import { Composer } from "grammy";
+import { lifecycleOf } from "../../app/features/cases.ts";
 import { isClientLocale } from "../../i18n/index.ts";
-import { lifecycleOf } from "../../modules/cases/feature.ts";
 import { isGranted, PURPOSES, type Purpose } from "../../modules/intake/consent.repository.ts";
 import { initialState } from "../../modules/intake/flow.ts";
 import { stopCaseManagement } from "../../modules/privacy/withdrawal.ts";

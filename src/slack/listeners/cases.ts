@@ -8,13 +8,12 @@ import type { i18n, TFunction } from "i18next";
 import type { Db } from "../../db/client.ts";
 import type { CasePhase, GoalStatus } from "../../generated/prisma/enums.ts";
 import type { Logger } from "../../lib/logger.ts";
-import { listenerFor } from "../../slack/register.ts";
 import {
   actorForSlackUser,
   type CaseLifecycleService,
   type CaseView,
   GOAL_TEXT_MAX,
-} from "./lifecycle.service.ts";
+} from "../../modules/cases/lifecycle.service.ts";
 import {
   type Actor,
   isStaffClosureReason,
@@ -23,7 +22,8 @@ import {
   nextPhases,
   STAFF_CLOSURE_REASONS,
   type StaffClosureReason,
-} from "./phases.ts";
+} from "../../modules/cases/phases.ts";
+import { listenerFor } from "../register.ts";
 
 export const CASE_ACTIONS = {
   view: "case_view",

@@ -1,10 +1,11 @@
 // One AppointmentService (+ outbox, config, callback codec) per running system, built lazily from the
 // AppContext so the Telegram composer, the Slack listeners and the job handlers share it.
-import type { AppContext } from "../../app/feature.ts";
+
+import { QueueAppointmentOutbox } from "../../modules/appointments/appointments.outbox.ts";
+import { AppointmentService } from "../../modules/appointments/appointments.service.ts";
+import { type AppointmentsConfig, appointmentsConfigOf } from "../../modules/appointments/config.ts";
 import { type CallbackCodec, createCallbackCodec } from "../../telegram/callback-data.ts";
-import { QueueAppointmentOutbox } from "./appointments.outbox.ts";
-import { AppointmentService } from "./appointments.service.ts";
-import { type AppointmentsConfig, appointmentsConfigOf } from "./config.ts";
+import type { AppContext } from "../feature.ts";
 
 export interface AppointmentsRuntime {
   config: AppointmentsConfig;

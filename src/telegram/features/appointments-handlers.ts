@@ -4,8 +4,12 @@
 // client who was erased, an appointment that was cancelled or moved, or one in the past.
 import { GrammyError, type InlineKeyboard, InputFile } from "grammy";
 import type { AppContext } from "../../app/feature.ts";
+import { appointmentsRuntime } from "../../app/runtime/appointments.ts";
+import { formatWhen } from "../../modules/appointments/format.ts";
+import { reminderVerdict } from "../../modules/appointments/reminders.ts";
 import type { Jobs } from "../../queue/jobs.ts";
 import type { Handlers } from "../../queue/registry.ts";
+import { staffLanguage, staffMessage } from "../../slack/listeners/appointments.ts";
 import {
   appointmentsT,
   bidi,
@@ -15,12 +19,8 @@ import {
   renderConfirmation,
   renderReminder,
   showTimesKeyboard,
-} from "./client-messages.ts";
-import { formatWhen } from "./format.ts";
-import { reminderVerdict } from "./reminders.ts";
-import { appointmentsRuntime } from "./runtime.ts";
-import { staffLanguage, staffMessage } from "./slack.ts";
-import { buildOffer } from "./telegram.ts";
+} from "../appointments-messages.ts";
+import { buildOffer } from "./appointments.ts";
 
 /** Telegram's caption limit for documents. */
 const CAPTION_MAX = 1024;

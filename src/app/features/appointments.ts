@@ -8,11 +8,12 @@
 // - App Home (Slack helper): appointmentHomeData / appointmentHomeBlocks / consultationHoursBlock /
 //   proposeAppointmentButton from ./slack.ts; upcomingAppointments(db, cmId, now) from the repository.
 // - report: appointmentMetrics(db, from, to) from ./appointments.repository.ts.
-import type { AppContext, Feature } from "../../app/feature.ts";
+
 import { QUEUES } from "../../queue/jobs.ts";
-import { appointmentJobHandlers } from "./handlers.ts";
-import { registerAppointmentsSlack } from "./slack.ts";
-import { appointmentsComposer } from "./telegram.ts";
+import { registerAppointmentsSlack } from "../../slack/listeners/appointments.ts";
+import { appointmentsComposer } from "../../telegram/features/appointments.ts";
+import { appointmentJobHandlers } from "../../telegram/features/appointments-handlers.ts";
+import type { AppContext, Feature } from "../feature.ts";
 
 export const APPOINTMENT_SWEEP_ID = "appointment-sweep";
 export const APPOINTMENT_SWEEP_EVERY_MS = 10 * 60_000;

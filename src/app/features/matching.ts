@@ -1,7 +1,8 @@
 // The dispatcher as a feature: triage, assignment, wait list, and the periodic sweep.
-import type { AppContext, Feature } from "../../app/feature.ts";
+
 import { QUEUES } from "../../queue/jobs.ts";
-import { type MatchingWiring, matchingServices } from "./services.ts";
+import type { AppContext, Feature } from "../feature.ts";
+import { type MatchingWiring, matchingServices } from "../runtime/matching.ts";
 
 /** Fixed id of the repeatable sweep, so restarts and several workers keep exactly one scheduler. */
 export const SWEEP_SCHEDULER_ID = "matching-sweep";

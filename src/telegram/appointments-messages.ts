@@ -5,13 +5,13 @@
 // and times as epoch minutes in base 36 to stay within Telegram's 64 bytes.
 import { InlineKeyboard } from "grammy";
 import type { TFunction } from "i18next";
-import type { AppContext } from "../../app/feature.ts";
-import { isRtl } from "../../i18n/index.ts";
-import type { DbLike } from "./appointments.repository.ts";
-import { formatSlotShort, formatWhen } from "./format.ts";
-import { buildIcs } from "./ics.ts";
-import type { AppointmentsRuntime } from "./runtime.ts";
-import type { ContactMode, Slot } from "./slots.ts";
+import type { AppContext } from "../app/feature.ts";
+import type { AppointmentsRuntime } from "../app/runtime/appointments.ts";
+import { isRtl } from "../i18n/index.ts";
+import type { DbLike } from "../modules/appointments/appointments.repository.ts";
+import { formatSlotShort, formatWhen } from "../modules/appointments/format.ts";
+import { buildIcs } from "../modules/appointments/ics.ts";
+import type { ContactMode, Slot } from "../modules/appointments/slots.ts";
 
 export const CALLBACK_PREFIX = "ap";
 

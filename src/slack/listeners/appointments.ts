@@ -16,23 +16,27 @@
 import type { types } from "@slack/bolt";
 import type { i18n } from "i18next";
 import type { AppContext } from "../../app/feature.ts";
-import type { SlackApp } from "../../slack/app.ts";
-import { button, esc, md, plain } from "../../slack/blocks/common.ts";
-import { slackLanguageResolver } from "../../slack/i18n.ts";
-import { listenerFor } from "../../slack/register.ts";
-import { AccessRepository } from "../staff/access.repository.ts";
-import { CaseAccess } from "../staff/access.service.ts";
+import { appointmentsRuntime } from "../../app/runtime/appointments.ts";
 import {
   type AppointmentView,
   awaitingAttendance,
   type DbLike,
   upcomingAppointments,
-} from "./appointments.repository.ts";
-import type { StaffEvent } from "./appointments.service.ts";
-import { type FormProblem, formatHoursLines, parseHoursLines } from "./availability-form.ts";
-import { appointmentsRuntime } from "./runtime.ts";
-import type { Slot, WeeklyRule } from "./slots.ts";
-import { addDays, localToInstants } from "./zoned.ts";
+} from "../../modules/appointments/appointments.repository.ts";
+import type { StaffEvent } from "../../modules/appointments/appointments.service.ts";
+import {
+  type FormProblem,
+  formatHoursLines,
+  parseHoursLines,
+} from "../../modules/appointments/availability-form.ts";
+import type { Slot, WeeklyRule } from "../../modules/appointments/slots.ts";
+import { addDays, localToInstants } from "../../modules/appointments/zoned.ts";
+import { AccessRepository } from "../../modules/staff/access.repository.ts";
+import { CaseAccess } from "../../modules/staff/access.service.ts";
+import type { SlackApp } from "../app.ts";
+import { button, esc, md, plain } from "../blocks/common.ts";
+import { slackLanguageResolver } from "../i18n.ts";
+import { listenerFor } from "../register.ts";
 
 export const APPOINTMENT_ACTIONS = {
   propose: "appt_propose",

@@ -2,13 +2,14 @@
 // for the case card ("case_*" actions) and the monthly report post (job "report.post", a job
 // scheduler when relay.reportChannel is configured), which enqueues a Slack notice the Slack feature
 // delivers (refId "report:<from>:<to>:public", built with createReportBundle).
-import type { AppContext, Feature } from "../../app/feature.ts";
+
+import { CaseLifecycleService } from "../../modules/cases/lifecycle.service.ts";
+import { noticeRef } from "../../modules/privacy/notices.ts";
+import { isoDay, lastDay } from "../../modules/reports/render.ts";
+import { previousMonth } from "../../modules/reports/report.service.ts";
 import { QUEUES } from "../../queue/jobs.ts";
-import { noticeRef } from "../privacy/notices.ts";
-import { isoDay, lastDay } from "../reports/render.ts";
-import { previousMonth } from "../reports/report.service.ts";
-import { CaseLifecycleService } from "./lifecycle.service.ts";
-import { registerCaseListeners } from "./slack.ts";
+import { registerCaseListeners } from "../../slack/listeners/cases.ts";
+import type { AppContext, Feature } from "../feature.ts";
 
 export const REPORT_SCHEDULER_ID = "report-post";
 /** 07:00 on the first day of every month: the previous month's report */

@@ -1,18 +1,19 @@
 // One set of matching, triage and wait-list services per running system. The feature's job handlers
 // use it, and so can other features (the Slack feature calls accept/decline, the Telegram feature
 // asks for a client's standing): `matchingServices(ctx)` returns the same instances for one context.
-import type { AppContext } from "../../app/feature.ts";
+
+import { AssignmentService } from "../../modules/matching/assignment.service.ts";
+import { CapacityService } from "../../modules/matching/capacity.service.ts";
+import type { MatchingDeps } from "../../modules/matching/deps.ts";
+import type { MatchingOptions } from "../../modules/matching/policy.ts";
+import { RebalanceService } from "../../modules/matching/rebalance.service.ts";
+import type { ClientNotifier, StaffNotifier } from "../../modules/notify/notifier.ts";
+import { TriageService } from "../../modules/triage/triage.service.ts";
+import { WaitlistRefresher } from "../../modules/waitlist/refresh.service.ts";
+import { StandingRepository } from "../../modules/waitlist/standing.repository.ts";
 import { SlackStaffNotifier } from "../../slack/outbox.ts";
 import { clientNotifier } from "../../telegram/notifier.ts";
-import type { ClientNotifier, StaffNotifier } from "../notify/notifier.ts";
-import { TriageService } from "../triage/triage.service.ts";
-import { WaitlistRefresher } from "../waitlist/refresh.service.ts";
-import { StandingRepository } from "../waitlist/standing.repository.ts";
-import { AssignmentService } from "./assignment.service.ts";
-import { CapacityService } from "./capacity.service.ts";
-import type { MatchingDeps } from "./deps.ts";
-import type { MatchingOptions } from "./policy.ts";
-import { RebalanceService } from "./rebalance.service.ts";
+import type { AppContext } from "../feature.ts";
 
 export interface MatchingServices {
   deps: MatchingDeps;

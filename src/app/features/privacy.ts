@@ -9,16 +9,17 @@
 // placeholders. That also means the intake guard has not run yet: this composer does its own checks
 // (private chats only, signed and fresh callback data).
 import { Composer, InlineKeyboard, InputFile } from "grammy";
-import type { AppContext, Feature } from "../../app/feature.ts";
 import { retentionOf } from "../../config/org.schema.ts";
+import { AuditRepository } from "../../modules/audit/audit.repository.ts";
+import { ErasureService } from "../../modules/privacy/erase.ts";
+import { exportClientData, exportMessages } from "../../modules/privacy/export.ts";
+import { runRetention } from "../../modules/privacy/retention.ts";
 import { QUEUES } from "../../queue/jobs.ts";
+import { deleteRedisKeys, redisScrubber } from "../../queue/scrub.ts";
 import { type CallbackCodec, createCallbackCodec } from "../../telegram/callback-data.ts";
 import type { BotContext } from "../../telegram/context.ts";
 import { callbackSecret } from "../../telegram/features/shared.ts";
-import { AuditRepository } from "../audit/audit.repository.ts";
-import { deleteRedisKeys, ErasureService } from "./erase.ts";
-import { exportClientData, exportMessages } from "./export.ts";
-import { runRetention } from "./retention.ts";
+import type { AppContext, Feature } from "../feature.ts";
 
 export const RETENTION_SCHEDULER_ID = "privacy-retention";
 /** 03:30 every night, in the municipality's time zone */
@@ -31,8 +32,7 @@ export function erasureServiceOf(app: AppContext): ErasureService {
     db: app.db,
     cipher: app.cipher,
     producer: app.producer,
-    redis: app.redis.client,
-    prefix: app.env.ANLAUF_QUEUE_PREFIX,
+    scrubRedis: redisScrubber(app.redis.client, app.env.ANLAUF_QUEUE_PREFIX, Object.values(QUEUES)),
     log: app.log,
     now: app.now,
   });

@@ -4,9 +4,11 @@
 // belongs to the client pressing it.
 import { Composer } from "grammy";
 import type { AppContext } from "../../app/feature.ts";
-import type { BotContext } from "../../telegram/context.ts";
-import { liveAppointmentOfCase } from "./appointments.repository.ts";
-import type { OfferReason } from "./appointments.service.ts";
+import { type AppointmentsRuntime, appointmentsRuntime } from "../../app/runtime/appointments.ts";
+import { liveAppointmentOfCase } from "../../modules/appointments/appointments.repository.ts";
+import type { OfferReason } from "../../modules/appointments/appointments.service.ts";
+import { formatWhen } from "../../modules/appointments/format.ts";
+import type { Slot } from "../../modules/appointments/slots.ts";
 import {
   appointmentsT,
   bidi,
@@ -19,10 +21,8 @@ import {
   renderOffer,
   unpackTime,
   unpackUuid,
-} from "./client-messages.ts";
-import { formatWhen } from "./format.ts";
-import { type AppointmentsRuntime, appointmentsRuntime } from "./runtime.ts";
-import type { Slot } from "./slots.ts";
+} from "../appointments-messages.ts";
+import type { BotContext } from "../context.ts";
 
 export type OfferIntro = OfferReason | "reschedule";
 

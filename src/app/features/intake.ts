@@ -7,7 +7,7 @@
 //
 // The /status text comes from the wait list's StandingSource (position, ETA, case manager).
 import { Composer } from "grammy";
-import type { AppContext, Feature } from "../../app/feature.ts";
+import { IntakeRepository } from "../../modules/intake/intake.repository.ts";
 import type { BotContext } from "../../telegram/context.ts";
 import { consentComposer } from "../../telegram/features/consent.ts";
 import { fallbackComposer } from "../../telegram/features/fallback.ts";
@@ -18,7 +18,7 @@ import { type ClientServiceOptions, createServices } from "../../telegram/featur
 import { startComposer } from "../../telegram/features/start.ts";
 import { statusComposer } from "../../telegram/features/status.ts";
 import { telegramSendHandler } from "../../telegram/notifier.ts";
-import { IntakeRepository } from "./intake.repository.ts";
+import type { AppContext, Feature } from "../feature.ts";
 
 export type IntakeFeatureOptions = ClientServiceOptions;
 
