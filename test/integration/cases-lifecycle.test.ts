@@ -283,7 +283,16 @@ describe("Slack listeners", () => {
       openedAt: now,
       closedAt: null,
       closureReason: null,
-      goals: [{ id: "g1", text: "<b>Kita</b>", dueDate: null, status: "open" as const, createdAt: now }],
+      goals: [
+        {
+          id: "g1",
+          text: "<b>Kita</b>",
+          dueDate: null,
+          status: "open" as const,
+          outcome: null,
+          createdAt: now,
+        },
+      ],
       scope: { cmId: annaId, agencyId: org.caseManagers.find((c) => c.id === annaId)!.agency },
     };
     const mine = JSON.stringify(caseCardBlocks(view, anna, t));

@@ -3,12 +3,16 @@
 // scheduler when relay.reportChannel is configured), which enqueues a Slack notice the Slack feature
 // delivers (refId "report:<from>:<to>:public", built with createReportBundle).
 
-import { CaseLifecycleService } from "../../modules/cases/lifecycle.service.ts";
+import { CaseworkRepository } from "../../modules/cases/casework.repository.ts";
+import { CaseworkService } from "../../modules/cases/casework.service.ts";
+import { actorForSlackUser, CaseLifecycleService } from "../../modules/cases/lifecycle.service.ts";
 import { noticeRef } from "../../modules/privacy/notices.ts";
 import { isoDay, lastDay } from "../../modules/reports/render.ts";
 import { previousMonth } from "../../modules/reports/report.service.ts";
 import { QUEUES } from "../../queue/jobs.ts";
 import { registerCaseListeners } from "../../slack/listeners/cases.ts";
+import { openClosure, registerCaseworkListeners } from "../../slack/listeners/casework.ts";
+import { clientNotifier } from "../../telegram/notifier.ts";
 import type { AppContext, Feature } from "../feature.ts";
 
 export const REPORT_SCHEDULER_ID = "report-post";
@@ -24,15 +28,42 @@ export const lifecycleOf = (app: AppContext): CaseLifecycleService =>
     now: app.now,
   });
 
+export const caseworkOf = (app: AppContext, lifecycle = lifecycleOf(app)): CaseworkService =>
+  new CaseworkService({
+    repo: new CaseworkRepository(app.db),
+    cipher: app.cipher,
+    lifecycle,
+    clients: clientNotifier(app),
+    partners: new Set(app.org.referralTargets.map((p) => p.id)),
+    now: app.now,
+  });
+
+export const partnerOptions = (app: AppContext) =>
+  app.org.referralTargets.map((p) => ({ id: p.id, name: p.name }));
+
 export const casesFeature: Feature = {
   name: "cases",
-  slack: (app) => (bolt) =>
-    registerCaseListeners(bolt as unknown as Parameters<typeof registerCaseListeners>[0], {
-      db: app.db,
-      lifecycle: lifecycleOf(app),
+  slack: (app) => (bolt) => {
+    const lifecycle = lifecycleOf(app);
+    const cw = {
+      casework: caseworkOf(app, lifecycle),
+      actorFor: (slackUserId: string, now: Date) => actorForSlackUser(app.db, slackUserId, now),
+      partners: partnerOptions(app),
       i18n: app.i18n,
       log: app.log,
-    }),
+      now: app.now,
+    };
+    registerCaseListeners(bolt as unknown as Parameters<typeof registerCaseListeners>[0], {
+      db: app.db,
+      lifecycle,
+      i18n: app.i18n,
+      log: app.log,
+      // a closure with goals still lacking an outcome goes through the closure modal
+      closeWithOutcomes: (args, caseId, reason) =>
+        openClosure(args as unknown as Parameters<typeof openClosure>[0], cw, caseId, reason),
+    });
+    registerCaseworkListeners(bolt as unknown as Parameters<typeof registerCaseworkListeners>[0], cw);
+  },
   jobs: (app) => ({
     "report.post": async () => {
       const { from, to } = previousMonth(app.now());

@@ -44,6 +44,8 @@ export interface GoalView {
   text: string;
   dueDate: Date | null;
   status: GoalStatus;
+  /** recorded at closure (casework.service.ts); null while the goal is being worked on */
+  outcome: string | null;
   createdAt: Date;
 }
 
@@ -302,6 +304,7 @@ export class CaseLifecycleService {
         text: this.decryptOr(g.text),
         dueDate: g.dueDate,
         status: g.status,
+        outcome: g.outcome,
         createdAt: g.createdAt,
       })),
     };

@@ -23,6 +23,7 @@ import {
   STAFF_CLOSURE_REASONS,
   type StaffClosureReason,
 } from "../../modules/cases/phases.ts";
+import { CASEWORK_IDS } from "../blocks/casework.ts";
 import { listenerFor } from "../register.ts";
 
 export const CASE_ACTIONS = {
@@ -80,6 +81,14 @@ export function caseCardBlocks(view: CaseView, actor: Actor, t: TFunction): Bloc
         text: plain(t(`cases:closure.${r}`)),
         value: [view.id, view.phase, r].join(SEP),
       })),
+    });
+  if (mayOnCase(actor, "case.read", view.scope))
+    buttons.unshift({
+      type: "button",
+      action_id: CASEWORK_IDS.open,
+      text: plain(t("cases:card.open_file")),
+      style: "primary",
+      value: view.id,
     });
   if (buttons.length)
     blocks.push({ type: "actions", block_id: `case_actions_${view.id}`, elements: buttons.slice(0, 25) });
@@ -202,6 +211,8 @@ export interface CaseListenerDeps {
   /** the staff member's language (default German) */
   languageOf?: (slackUserId: string) => Promise<"de" | "en">;
   now?: () => Date;
+  /** opens the closure modal, which asks for the outcome of every goal (listeners/casework.ts) */
+  closeWithOutcomes?: (args: CaseListenerArgs, caseId: string, reason: string) => Promise<void>;
 }
 
 async function whoIs(deps: CaseListenerDeps, userId: string | undefined) {
@@ -302,7 +313,16 @@ export async function onCaseMove(args: CaseListenerArgs, deps: CaseListenerDeps)
 /** The closure menu (value "<caseId>|<from>|<reason>"). */
 export async function onCaseClose(args: CaseListenerArgs, deps: CaseListenerDeps): Promise<void> {
   await args.ack();
-  await move(args, deps, args.body.actions?.[0]?.selected_option?.value);
+  const value = args.body.actions?.[0]?.selected_option?.value;
+  if (deps.closeWithOutcomes && args.body.trigger_id) {
+    // goals without an outcome: the closure asks for them (the committee counts goals reached)
+    const [caseId = "", , reason = ""] = (value ?? "").split(SEP);
+    const { actor } = await whoIs(deps, args.body.user?.id);
+    const view = actor ? await deps.lifecycle.view(caseId, actor) : null;
+    if (view && !("error" in view) && view.goals.some((g) => g.outcome === null))
+      return deps.closeWithOutcomes(args, caseId, reason);
+  }
+  await move(args, deps, value);
 }
 
 export async function onGoalAddOpen(args: CaseListenerArgs, deps: CaseListenerDeps): Promise<void> {
