@@ -3,9 +3,11 @@
 // release from confidentiality), follow referrals up, and close with the goals' outcomes. Each
 // change is one transaction with a CaseEvent, an AuditLog entry and — when the caller passes the
 // Slack view's id — an idempotency key, so a Slack retry stores nothing twice. Every method asks
-// the one authorization rule (staff/authorize.ts) with the case's current scope.
+// the one authorization rule (staff/authorize.ts) with the case's current scope. Slightly over 400
+// lines: the write-side use cases share one transaction-and-idempotency pattern, kept side by side.
 import type { FieldCipher } from "../../privacy/crypto.ts";
 import type { ClientNotifier } from "../notify/notifier.ts";
+import { type CaseFile, CaseFileService } from "./case-file.service.ts";
 import type { CaseworkRepository } from "./casework.repository.ts";
 import {
   type AreaInput,
@@ -25,13 +27,7 @@ import {
   type ReferralInput,
   toChase,
 } from "./casework.ts";
-import {
-  LIFE_AREAS,
-  type LifeArea,
-  REFERRAL_ANSWERED,
-  type ReferralStatusCode,
-  TOPIC_AREAS,
-} from "./codes.ts";
+import { LIFE_AREAS, type LifeArea, REFERRAL_ANSWERED } from "./codes.ts";
 import type { CaseLifecycleService } from "./lifecycle.service.ts";
 import {
   type Actor,
@@ -69,71 +65,18 @@ export type Outcome<F extends string = string> =
 const ASSESSMENT_PHASES = ["first_consultation", "assessment", "reassessment"];
 const OPEN_WORK = ["first_consultation", ...GOAL_PHASES];
 
-export interface CaseFile {
-  id: string;
-  referenceCode: string;
-  phase: string;
-  cmName: string | null;
-  pseudonym: string;
-  displayName: string | null;
-  phone: string | null;
-  locale: string;
-  originCountry: string | null;
-  persons: number;
-  household: { kind: string; adults: number; children: number; birthYears: number[] };
-  districtId: string;
-  topics: string[];
-  urgency: string[];
-  languages: string[];
-  contactModes: string[];
-  consents: { purpose: string; partnerId: string | null; granted: boolean; at: Date }[];
-  assessment: {
-    kind: string;
-    completedAt: Date | null;
-    areas: { area: string; status: string; barriers: string[]; notes: string | null }[];
-  } | null;
-  /** the areas the assessment starts from: what the person named at intake, then the rest */
-  areaOrder: LifeArea[];
-  goals: {
-    id: string;
-    text: string;
-    area: string | null;
-    steps: string | null;
-    responsible: string | null;
-    partnerId: string | null;
-    dueDate: Date | null;
-    status: string;
-    outcome: string | null;
-  }[];
-  referrals: {
-    id: string;
-    partnerId: string;
-    purpose: string;
-    status: ReferralStatusCode;
-    sentAt: Date;
-    expectedBy: Date;
-    overdue: boolean;
-  }[];
-  nextAppointments: { startsAt: Date; mode: string }[];
-  nextContactAt: Date | null;
-  reassessmentDueAt: Date | null;
-  lastContactAt: Date | null;
-  events: { kind: string; actor: string; at: Date; toPhase: string | null }[];
-  /** partner offices the client released confidentiality towards (per-office consent) */
-  coveredPartners: string[];
-  may: { work: boolean; close: boolean };
-}
+export type { CaseFile };
 
 export class CaseworkService {
-  constructor(private readonly deps: CaseworkDeps) {}
+  private readonly file: CaseFileService;
 
-  private decrypt(v: string | null): string | null {
-    if (!v) return null;
-    try {
-      return this.deps.cipher.decrypt(v);
-    } catch {
-      return "⚠";
-    }
+  constructor(private readonly deps: CaseworkDeps) {
+    this.file = new CaseFileService(deps);
+  }
+
+  /** The case file (case-file.service.ts). */
+  caseFile(caseId: string, actor: Actor): Promise<CaseFile | { error: "not_found" | "not_responsible" }> {
+    return this.file.caseFile(caseId, actor);
   }
 
   private async authorized(caseId: string, actor: Actor, action: "case.read" | "case.work" | "case.close") {
@@ -141,104 +84,6 @@ export class CaseworkService {
     const scope = await this.deps.repo.scope(caseId);
     if (!scope) return null;
     return { scope, ok: mayOnCase(actor, action, scope) };
-  }
-
-  /** Everything a case manager needs on one screen, decrypted; recorded as a read of personal data. */
-  async caseFile(
-    caseId: string,
-    actor: Actor,
-  ): Promise<CaseFile | { error: "not_found" | "not_responsible" }> {
-    const auth = await this.authorized(caseId, actor, "case.read");
-    if (!auth) return { error: "not_found" };
-    if (!auth.ok) return { error: "not_responsible" };
-    const c = await this.deps.repo.caseFile(caseId);
-    if (!c) return { error: "not_found" };
-    const now = this.deps.now();
-    await this.deps.repo.record(
-      { id: c.id, clientId: c.clientId },
-      { kind: "case.file_read", actor: actorString(actor), at: now, data: {} },
-    );
-    const latest = new Map<string, (typeof c.client.consents)[number]>();
-    for (const k of c.client.consents) latest.set(`${k.purpose}:${k.partnerId ?? ""}`, k);
-    const consents = [...latest.values()].map((k) => ({
-      purpose: k.purpose,
-      partnerId: k.partnerId,
-      granted: k.granted && !k.withdrawnAt,
-      at: k.withdrawnAt ?? k.decidedAt,
-    }));
-    const named = c.intake.topics.flatMap((t) => TOPIC_AREAS[t as keyof typeof TOPIC_AREAS] ?? []);
-    const areaOrder = [...new Set([...named, ...LIFE_AREAS])];
-    const a = c.assessments[0];
-    const overdue = new Set(toChase(c.referrals, now).map((r) => r.id));
-    return {
-      id: c.id,
-      referenceCode: c.referenceCode,
-      phase: c.phase,
-      cmName: c.cm?.name ?? null,
-      pseudonym: c.client.pseudonym,
-      displayName: this.decrypt(c.client.displayName),
-      phone: this.decrypt(c.client.phone),
-      locale: c.client.locale,
-      originCountry: c.client.originCountry,
-      persons: c.persons,
-      household: {
-        kind: c.intake.household,
-        adults: c.intake.adults,
-        children: c.intake.children,
-        birthYears: c.client.household.flatMap((h) => (h.birthYear ? [h.birthYear] : [])),
-      },
-      districtId: c.districtId,
-      topics: c.intake.topics,
-      urgency: c.intake.urgency,
-      languages: c.intake.languages,
-      contactModes: c.intake.contactModes,
-      consents,
-      assessment: a
-        ? {
-            kind: a.kind,
-            completedAt: a.completedAt,
-            areas: a.areas.map((x) => ({
-              area: x.area,
-              status: x.status,
-              barriers: x.barriers,
-              notes: this.decrypt(x.notes),
-            })),
-          }
-        : null,
-      areaOrder,
-      goals: c.goals.map((g) => ({
-        id: g.id,
-        text: this.decrypt(g.text) ?? "",
-        area: g.area,
-        steps: this.decrypt(g.steps),
-        responsible: g.responsible,
-        partnerId: g.partnerId,
-        dueDate: g.dueDate,
-        status: g.status,
-        outcome: g.outcome,
-      })),
-      referrals: c.referrals.map((r) => ({
-        id: r.id,
-        partnerId: r.partnerId,
-        purpose: r.purpose,
-        status: r.status,
-        sentAt: r.sentAt,
-        expectedBy: r.expectedBy,
-        overdue: overdue.has(r.id),
-      })),
-      nextAppointments: c.appointments,
-      nextContactAt: c.nextContactAt,
-      reassessmentDueAt: c.reassessmentDueAt,
-      lastContactAt: c.lastContactAt,
-      events: c.events,
-      coveredPartners: consents
-        .filter((k) => k.purpose === "partner_sharing" && k.granted && k.partnerId)
-        .map((k) => k.partnerId!),
-      may: {
-        work: mayOnCase(actor, "case.work", auth.scope),
-        close: mayOnCase(actor, "case.close", auth.scope),
-      },
-    };
   }
 
   /**

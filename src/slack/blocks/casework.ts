@@ -1,3 +1,4 @@
+// Why one file: the case-work modals share their ids, option builders and the 100-block budget.
 // Block Kit for the case work, as pure functions of a CaseFile and the translator: the case file
 // modal (everything about one case on one screen, with the work buttons), the assessment modal (all
 // life areas at once: status, barriers from the code list, notes), the goal, referral and closure
