@@ -8,6 +8,7 @@
 // - Propose appointment, App Home appointment blocks → appointments feature (src/modules/appointments/slack.ts)
 
 import type { AppContext } from "../app/feature.ts";
+import { caseworkOf, partnerOptions } from "../app/runtime/casework.ts";
 import type { MatchingServices } from "../app/runtime/matching.ts";
 import { matchingServices } from "../app/runtime/matching.ts";
 import type { Db } from "../db/client.ts";
@@ -15,6 +16,7 @@ import type { ClientNotifier, StaffNotifier } from "../modules/notify/notifier.t
 import { createReportBundle } from "../modules/reports/report.service.ts";
 import { ReassignService } from "../modules/staff/reassign.service.ts";
 import { clientNotifier } from "../telegram/notifier.ts";
+import { casePickerBlocks, toChaseBlocks } from "./blocks/casework.ts";
 import { type LanguageCache, slackLanguageResolver } from "./i18n.ts";
 import {
   type AppointmentListenerArgs,
@@ -207,6 +209,19 @@ export function appointmentsPort(ctx: AppContext): NonNullable<SlackPorts["appoi
   };
 }
 
+/** The case work's App Home blocks: open any case file, and the referrals to chase. */
+export function caseworkPort(ctx: AppContext): NonNullable<SlackPorts["casework"]> {
+  const casework = caseworkOf(ctx);
+  const partners = partnerOptions(ctx);
+  return {
+    homeBlocks: async (cmId, lng) => {
+      const h = await casework.home(cmId);
+      const t = ctx.i18n.getFixedT(lng, "casework");
+      return [...casePickerBlocks(h.cases, t), ...toChaseBlocks(h.toChase, partners, t, lng)];
+    },
+  };
+}
+
 /** The ports of the running system. */
 export function buildPorts(ctx: AppContext, wiring: PortWiring = {}): SlackPorts {
   const staff = new SlackStaffNotifier(ctx.producer);
@@ -252,6 +267,7 @@ export function buildPorts(ctx: AppContext, wiring: PortWiring = {}): SlackPorts
     }),
     reports: reportPort(ctx),
     ...(wiring.appointments === false ? {} : { appointments: appointmentsPort(ctx) }),
+    casework: caseworkPort(ctx),
     now: ctx.now,
   };
 }

@@ -12,7 +12,7 @@ import type { SlackPorts } from "./ports.ts";
 
 export async function homeFor(
   member: StaffMember | null,
-  ports: Pick<SlackPorts, "queries" | "rebalance" | "appointments">,
+  ports: Pick<SlackPorts, "queries" | "rebalance" | "appointments" | "casework">,
   now: Date,
   t: T,
   lng: string,
@@ -20,7 +20,7 @@ export async function homeFor(
   if (!member?.active) return buildHomeView({ member: null, now, lng, cm: null, lead: null }, t);
   const scope = overviewScope(member);
   const hasTeam = scope === "all" || scope.length > 0;
-  const [cm, lead, appointmentBlocks] = await Promise.all([
+  const [cm, lead, appointmentBlocks, caseworkBlocks] = await Promise.all([
     ports.queries.cmHome(member.id, now),
     hasTeam
       ? Promise.all([
@@ -41,9 +41,20 @@ export async function homeFor(
     ports.appointments
       ? ports.appointments.homeBlocks(member.id, lng === "en" ? "en" : "de", now)
       : Promise.resolve(null),
+    ports.casework
+      ? ports.casework.homeBlocks(member.id, lng === "en" ? "en" : "de", now)
+      : Promise.resolve(null),
   ]);
   return buildHomeView(
-    { member, now, lng, cm, lead, appointmentBlocks: appointmentBlocks as Block[] | null },
+    {
+      member,
+      now,
+      lng,
+      cm,
+      lead,
+      appointmentBlocks: appointmentBlocks as Block[] | null,
+      caseworkBlocks: caseworkBlocks as Block[] | null,
+    },
     t,
   );
 }

@@ -244,5 +244,9 @@ export interface SlackPorts {
     propose(args: unknown): Promise<void>;
     homeBlocks(cmId: string, lng: "de" | "en", now: Date): Promise<unknown[]>;
   };
+  /** the case work's App Home blocks: the case picker and the referrals to chase */
+  casework?: {
+    homeBlocks(cmId: string, lng: "de" | "en", now: Date): Promise<unknown[]>;
+  };
   now: () => Date;
 }

@@ -3,43 +3,21 @@
 // scheduler when relay.reportChannel is configured), which enqueues a Slack notice the Slack feature
 // delivers (refId "report:<from>:<to>:public", built with createReportBundle).
 
-import { CaseworkRepository } from "../../modules/cases/casework.repository.ts";
-import { CaseworkService } from "../../modules/cases/casework.service.ts";
-import { actorForSlackUser, CaseLifecycleService } from "../../modules/cases/lifecycle.service.ts";
+import { actorForSlackUser } from "../../modules/cases/lifecycle.service.ts";
 import { noticeRef } from "../../modules/privacy/notices.ts";
 import { isoDay, lastDay } from "../../modules/reports/render.ts";
 import { previousMonth } from "../../modules/reports/report.service.ts";
 import { QUEUES } from "../../queue/jobs.ts";
 import { registerCaseListeners } from "../../slack/listeners/cases.ts";
 import { openClosure, registerCaseworkListeners } from "../../slack/listeners/casework.ts";
-import { clientNotifier } from "../../telegram/notifier.ts";
-import type { AppContext, Feature } from "../feature.ts";
+import type { Feature } from "../feature.ts";
+import { caseworkOf, lifecycleOf, partnerOptions } from "../runtime/casework.ts";
+
+export { lifecycleOf };
 
 export const REPORT_SCHEDULER_ID = "report-post";
 /** 07:00 on the first day of every month: the previous month's report */
 export const REPORT_CRON = "0 7 1 * *";
-
-export const lifecycleOf = (app: AppContext): CaseLifecycleService =>
-  new CaseLifecycleService({
-    db: app.db,
-    jobs: app.producer,
-    cipher: app.cipher,
-    log: app.log,
-    now: app.now,
-  });
-
-export const caseworkOf = (app: AppContext, lifecycle = lifecycleOf(app)): CaseworkService =>
-  new CaseworkService({
-    repo: new CaseworkRepository(app.db),
-    cipher: app.cipher,
-    lifecycle,
-    clients: clientNotifier(app),
-    partners: new Set(app.org.referralTargets.map((p) => p.id)),
-    now: app.now,
-  });
-
-export const partnerOptions = (app: AppContext) =>
-  app.org.referralTargets.map((p) => ({ id: p.id, name: p.name }));
 
 export const casesFeature: Feature = {
   name: "cases",

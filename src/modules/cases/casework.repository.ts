@@ -229,6 +229,25 @@ export class CaseworkRepository {
     });
   }
 
+  /** Colleagues whose absence names this case manager as deputy at `now`. */
+  async deputisingFor(cmId: string, now: Date): Promise<string[]> {
+    const rows = await this.db.absence.findMany({
+      where: { deputyId: cmId, from: { lte: now }, to: { gt: now } },
+      select: { cmId: true },
+    });
+    return [...new Set(rows.map((r) => r.cmId))];
+  }
+
+  /** Open cases of these case managers (App Home's case picker). */
+  openCasesOf(cmIds: readonly string[]) {
+    return this.db.case.findMany({
+      where: { cmId: { in: [...cmIds] }, phase: { notIn: ["closed", "waiting", "pending_acceptance"] } },
+      select: { id: true, referenceCode: true, phase: true, cmId: true },
+      orderBy: { openedAt: "asc" },
+      take: 100,
+    });
+  }
+
   // ───────────── the case file ─────────────
 
   caseFile(caseId: string) {

@@ -418,6 +418,15 @@ export class CaseworkService {
     return { ok: true, phase: "closed" };
   }
 
+  /** App Home: the open cases this case manager holds or stands in for, and the referrals to chase. */
+  async home(cmId: string) {
+    const now = this.deps.now();
+    const deputy = await this.deps.repo.deputisingFor(cmId, now);
+    const ids = [cmId, ...deputy];
+    const [cases, chase] = await Promise.all([this.deps.repo.openCasesOf(ids), this.toChaseFor(ids)]);
+    return { cases: cases.map((c) => ({ ...c, deputised: c.cmId !== cmId })), toChase: chase };
+  }
+
   /** Referrals to chase on the cases this staff member holds or stands in for (App Home). */
   async toChaseFor(cmIds: readonly string[]) {
     const list = await this.deps.repo.awaitingFor(cmIds);

@@ -434,6 +434,33 @@ export function closureModal(f: CaseFile, t: T, reason?: string): B {
   return modal(CASEWORK_IDS.views.closure, t("casework:closure.title"), blocks, `${f.id}|${f.phase}`, t);
 }
 
+/** App Home: a picker that opens the case file of any open case the member holds or stands in for. */
+export function casePickerBlocks(
+  cases: readonly { id: string; referenceCode: string; phase: string; deputised: boolean }[],
+  t: T,
+): B[] {
+  if (!cases.length) return [];
+  return [
+    {
+      type: "section",
+      text: mrkdwn(`*${t("casework:home.case_file")}*`),
+      accessory: {
+        type: "static_select",
+        action_id: CASEWORK_IDS.open,
+        placeholder: plain(t("casework:home.pick_case")),
+        options: cases
+          .slice(0, 100)
+          .map((c) =>
+            opt(
+              `${c.referenceCode} · ${t(`cases:phase.${c.phase}`)}${c.deputised ? ` · ${t("casework:home.deputy")}` : ""}`,
+              c.id,
+            ),
+          ),
+      },
+    },
+  ];
+}
+
 /** App Home: the referrals to chase, each with a button to the case file. */
 export function toChaseBlocks(
   items: readonly { caseId: string; referenceCode: string; partnerId: string; expectedBy: Date }[],

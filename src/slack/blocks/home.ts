@@ -51,6 +51,8 @@ export interface HomeInput {
   lead: LeadHomeData | null;
   /** the appointments feature's blocks (upcoming, attendance, consultation hours); replace the plain list */
   appointmentBlocks?: Block[] | null;
+  /** the case work's part: case picker and referrals to chase (src/slack/blocks/casework.ts) */
+  caseworkBlocks?: Block[] | null;
 }
 
 export interface HomeView {
@@ -181,6 +183,7 @@ export function buildHomeView(input: HomeInput, t: T): HomeView {
       ),
     );
 
+    if (input.caseworkBlocks?.length) blocks.push(...input.caseworkBlocks);
     if (input.appointmentBlocks?.length) blocks.push(...input.appointmentBlocks);
     else blocks.push(appointmentsSection(cm, t, lng));
 

@@ -99,7 +99,8 @@ export async function onOpenFile(args: CaseworkArgs, deps: CaseworkDeps): Promis
   const { t, lng, actor } = await who(deps, args.body.user?.id);
   const trigger = args.body.trigger_id;
   if (!trigger) return;
-  const r = await loadFile(deps, args.body.actions?.[0]?.value ?? "", actor, t);
+  const a = args.body.actions?.[0];
+  const r = await loadFile(deps, a?.value ?? a?.selected_option?.value ?? "", actor, t);
   const view = "error" in r ? notice(t, r.error!) : caseFileModal(r.file, deps.partners, t, lng, nowOf(deps));
   // from inside a modal (e.g. a list) push, elsewhere open
   if (args.body.view?.id) await args.client.views.push({ trigger_id: trigger, view });

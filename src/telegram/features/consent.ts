@@ -12,7 +12,7 @@
 //     consent history (erasure is /delete's job, a later issue)
 
 import { Composer } from "grammy";
-import { lifecycleOf } from "../../app/features/cases.ts";
+import { lifecycleOf } from "../../app/runtime/casework.ts";
 import { isClientLocale } from "../../i18n/index.ts";
 import { isGranted, PURPOSES, type Purpose } from "../../modules/intake/consent.repository.ts";
 import { initialState } from "../../modules/intake/flow.ts";
