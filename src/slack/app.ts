@@ -32,12 +32,24 @@ export interface SlackRuntime {
   ) => void;
 }
 
-function boltLogger(log: Logger) {
+/** Bolt's lines are free text: long ones are cut, they may quote what Slack sent. */
+const BOLT_LINE_MAX = 300;
+const line = (m: unknown[]): string => {
+  const s = m.map((x) => (x instanceof Error ? `${x.name}: ${x.message}` : String(x))).join(" ");
+  return s.length > BOLT_LINE_MAX ? `${s.slice(0, BOLT_LINE_MAX - 1)}…` : s;
+};
+
+/**
+ * The logger Bolt, its receiver and its Web API client write to. Their debug lines are request and
+ * response bodies (the event JSON, "http request body: …", "ack() … (body: …)"): message texts and
+ * names of clients. They are dropped at every LOG_LEVEL; Bolt is told the level is INFO.
+ */
+export function boltLogger(log: Logger) {
   return {
-    debug: (...m: unknown[]) => log.debug({ src: "bolt" }, m.map(String).join(" ")),
-    info: (...m: unknown[]) => log.info({ src: "bolt" }, m.map(String).join(" ")),
-    warn: (...m: unknown[]) => log.warn({ src: "bolt" }, m.map(String).join(" ")),
-    error: (...m: unknown[]) => log.error({ src: "bolt" }, m.map(String).join(" ")),
+    debug: (..._m: unknown[]) => {},
+    info: (...m: unknown[]) => log.info({ src: "bolt" }, line(m)),
+    warn: (...m: unknown[]) => log.warn({ src: "bolt" }, line(m)),
+    error: (...m: unknown[]) => log.error({ src: "bolt" }, line(m)),
     setLevel: () => {},
     getLevel: () => LogLevel.INFO,
     setName: () => {},

@@ -21,8 +21,9 @@ import { parseNoticeRef } from "../modules/privacy/notices.ts";
 import { digestFigures, digestPeriod } from "../modules/staff/digest.ts";
 import type { FieldCipher } from "../privacy/crypto.ts";
 import { buildAssignmentCard } from "./blocks/assignment-card.ts";
-import { clip, isoDay } from "./blocks/common.ts";
+import { clip, isoDay, MAX_MESSAGE_BLOCKS } from "./blocks/common.ts";
 import { buildDigest } from "./blocks/digest.ts";
+import { chunkEscaped, clipEscaped, INERT, slackEscape, verbatimSection } from "./escape.ts";
 import { homeFor } from "./home.ts";
 import { type StaffLanguage, staffT } from "./i18n.ts";
 import type { SlackPorts } from "./ports.ts";
@@ -36,8 +37,17 @@ export interface SlackWeb {
       text: string;
       blocks?: unknown[];
       thread_ts?: string;
+      parse?: "none" | "full";
+      link_names?: boolean;
     }): Promise<{ ts?: string; channel?: string }>;
-    update(a: { channel: string; ts: string; text: string; blocks?: unknown[] }): Promise<unknown>;
+    update(a: {
+      channel: string;
+      ts: string;
+      text: string;
+      blocks?: unknown[];
+      parse?: "none" | "full";
+      link_names?: boolean;
+    }): Promise<unknown>;
   };
   views: { publish(a: { user_id: string; view: unknown }): Promise<unknown> };
 }
@@ -153,7 +163,7 @@ export class SlackDeliverer {
       let ts = data.slackTs;
       let outcome: string;
       if (channel && ts) {
-        await web.chat.update({ channel, ts, text: card.text, blocks: card.blocks });
+        await web.chat.update({ channel, ts, text: card.text, blocks: card.blocks, ...INERT });
         outcome = "updated";
       } else {
         // an offer that ended before its card was shown needs no card
@@ -162,7 +172,12 @@ export class SlackDeliverer {
         const dm = opened.channel?.id;
         if (!dm) throw new Error("conversations.open returned no channel");
         await this.throttle(dm, job);
-        const res = await web.chat.postMessage({ channel: dm, text: card.text, blocks: card.blocks });
+        const res = await web.chat.postMessage({
+          channel: dm,
+          text: card.text,
+          blocks: card.blocks,
+          ...INERT,
+        });
         if (!res.ts) throw new Error("chat.postMessage returned no ts");
         channel = res.channel ?? dm;
         ts = res.ts;
@@ -278,16 +293,23 @@ export class SlackDeliverer {
       if (target.relayConsent) {
         let body: string;
         try {
-          body = this.d.cipher.decrypt(m.body);
+          body = slackEscape(clip(this.d.cipher.decrypt(m.body), 3500));
         } catch {
           body = t("thread.unreadable");
         }
-        text = t("thread.client_message", { ref: target.referenceCode, text: clip(body, 3500) });
+        text = t("thread.client_message", { ref: target.referenceCode, text: body });
       } else {
         text = t("thread.no_consent", { ref: target.referenceCode });
       }
       await this.throttle(thread.channel, job);
-      const res = await this.d.web.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text });
+      // what the client typed, escaped, shown verbatim and with mentions off (see escape.ts)
+      const res = await this.d.web.chat.postMessage({
+        channel: thread.channel,
+        thread_ts: thread.ts,
+        text: clipEscaped(text, 3900),
+        blocks: chunkEscaped(text, 3000).slice(0, MAX_MESSAGE_BLOCKS).map(verbatimSection),
+        ...INERT,
+      });
       if (target.relayConsent)
         await new AuditRepository(db).record({
           actor: target.cmId ? `cm:${target.cmId}` : "system",

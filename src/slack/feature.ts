@@ -1,9 +1,10 @@
 // The Slack side of anlauf as a feature: listeners (cards, App Home, /kim, case threads), the
 // "slack.deliver" worker and the weekly digest scheduler.
-import { LogLevel, webApi } from "@slack/bolt";
+import { webApi } from "@slack/bolt";
 import type { AppContext, Feature } from "../app/feature.ts";
 import { QUEUES } from "../queue/jobs.ts";
 import { buildPorts, type PortWiring } from "./adapters.ts";
+import { boltLogger } from "./app.ts";
 import { digestDay, type Kv, SlackDeliverer, type SlackWeb } from "./deliver.ts";
 import type { SlackPorts } from "./ports.ts";
 import { registerListeners } from "./register.ts";
@@ -36,7 +37,8 @@ export function slackFeature(opts: SlackFeatureOptions = {}): Feature {
         slackApiUrl: ctx.env.SLACK_API_URL,
         retryConfig: { retries: 0 },
         rejectRateLimitedCalls: true,
-        logLevel: LogLevel.ERROR,
+        // into our log, without its debug lines (request bodies carry client text, see app.ts)
+        logger: boltLogger(ctx.log),
       });
       const ports = buildPorts(ctx, {
         usersInfo: (user) => web.users.info({ user, include_locale: true }),

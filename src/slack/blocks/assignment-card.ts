@@ -3,13 +3,14 @@
 // same message is updated in place (chat.update) and shows the outcome instead of the buttons.
 // Pure: everything it shows comes in `AssignmentCardData`; contact details only when the query put
 // them there (consent, see src/modules/staff/consent.ts).
+
+import { slackEscape, verbatimSection } from "../escape.ts";
 import type { AssignmentCardData } from "../ports.ts";
 import {
   type Block,
   button,
   clip,
   context,
-  esc,
   fieldsSection,
   fmtDateTime,
   fmtDuration,
@@ -72,7 +73,7 @@ export function buildAssignmentCard(d: AssignmentCardData, t: T, lng: string, no
     header(title),
     fieldsSection([
       `*${t("card.household")}*\n${household}`,
-      `*${t("card.district")}*\n${esc(c.districtName)}`,
+      `*${t("card.district")}*\n${slackEscape(c.districtName)}`,
       `*${t("card.topics")}*\n${topics}`,
       `*${t("card.languages")}*\n${languages}`,
       `*${t("card.urgency")}*\n${urgency}`,
@@ -89,10 +90,11 @@ export function buildAssignmentCard(d: AssignmentCardData, t: T, lng: string, no
 
   if (d.contact && (d.contact.displayName || d.contact.phone)) {
     const parts = [
-      d.contact.displayName ? `${t("card.contact_name")}: ${esc(d.contact.displayName)}` : null,
-      d.contact.phone ? `${t("card.contact_phone")}: ${esc(d.contact.phone)}` : null,
+      d.contact.displayName ? `${t("card.contact_name")}: ${slackEscape(d.contact.displayName)}` : null,
+      d.contact.phone ? `${t("card.contact_phone")}: ${slackEscape(d.contact.phone)}` : null,
     ].filter((x): x is string => x !== null);
-    blocks.push(section(`*${t("card.contact")}*\n${parts.join("\n")}`));
+    // what the client typed as their name: escaped above, and no auto-linking of it either
+    blocks.push(verbatimSection(`*${t("card.contact")}*\n${parts.join("\n")}`));
   }
 
   if (d.status === "pending") {

@@ -3,7 +3,7 @@
 // modal (everything about one case on one screen, with the work buttons), the assessment modal (all
 // life areas at once: status, barriers from the code list, notes), the goal, referral and closure
 // modals. Block and action ids live in CASEWORK_IDS, so listeners and tests share one naming scheme
-// ("cw_<thing>"). Everything the client or staff typed goes through `esc`; Slack caps modals at 100
+// ("cw_<thing>"). Everything the client or staff typed goes through `slackEscape`; Slack caps modals at 100
 // blocks and option texts at 75 characters, both respected here.
 
 import type { CaseFile } from "../../modules/cases/casework.service.ts";
@@ -19,7 +19,8 @@ import {
   REFERRAL_PURPOSES,
 } from "../../modules/cases/codes.ts";
 import { STAFF_CLOSURE_REASONS } from "../../modules/cases/phases.ts";
-import { clip, esc, fmtDate, fmtDateTime, type T } from "./common.ts";
+import { slackEscape as esc } from "../escape.ts";
+import { clip, fmtDate, fmtDateTime, type T } from "./common.ts";
 
 type B = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-// Small pure helpers for Block Kit: escaping, clipping to Slack's limits, dates, load bars.
+// Small pure helpers for Block Kit (escaping is ../escape.ts): clipping to Slack's limits, dates, load bars.
 import type { types } from "@slack/bolt";
 
 export type Block = types.KnownBlock;
@@ -7,10 +7,6 @@ export type T = (key: string, opts?: Record<string, unknown>) => string;
 export const MAX_MESSAGE_BLOCKS = 50;
 export const MAX_VIEW_BLOCKS = 100;
 export const TIME_ZONE = "Europe/Berlin";
-
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
-export const esc = (s: string): string =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 export const clip = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
 

@@ -1,10 +1,10 @@
 // The weekly digest for the team channel. Figures only: no client data, staff names only where a
 // case manager is over capacity (which the weekly meeting needs to know).
 import type { DigestFigures } from "../../modules/staff/digest.ts";
+import { slackEscape } from "../escape.ts";
 import {
   type Block,
   context,
-  esc,
   fieldsSection,
   fmtDate,
   header,
@@ -35,13 +35,13 @@ export function buildDigest(f: DigestFigures, t: T, lng: string): { text: string
       `*${t("digest.spread")}*\n${t("digest.spread_detail", { min: pct(f.minUtilisation), max: pct(f.maxUtilisation), points: f.spreadPoints })}\n${f.agencies
         .map(
           (a) =>
-            `\`${loadBar(a.openCases, a.capacity)}\` ${a.openCases}/${a.capacity} · ${esc(a.agencyName)}`,
+            `\`${loadBar(a.openCases, a.capacity)}\` ${a.openCases}/${a.capacity} · ${slackEscape(a.agencyName)}`,
         )
         .join("\n")}`,
     ),
   ];
   if (f.overCapacity.length)
-    blocks.push(section(`*${t("digest.over")}*\n${f.overCapacity.map(esc).join(", ")}`));
+    blocks.push(section(`*${t("digest.over")}*\n${f.overCapacity.map(slackEscape).join(", ")}`));
   blocks.push(context(t("digest.footer")));
   return { text: title, blocks: blocks.slice(0, MAX_MESSAGE_BLOCKS) };
 }

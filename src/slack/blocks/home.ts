@@ -3,6 +3,7 @@
 // every case manager in their scope as text bars, the wait list in figures, the current rebalance
 // proposal and buttons for reassigning, capacity and absences. Pure; at most 100 blocks.
 import type { StaffMember } from "../../modules/staff/identity.ts";
+import { slackEscape } from "../escape.ts";
 import type { CmHomeData, LoadRow, ProposalView, WaitlistSummary } from "../ports.ts";
 import {
   type Block,
@@ -10,7 +11,6 @@ import {
   capBlocks,
   context,
   divider,
-  esc,
   fmtDate,
   fmtDateTime,
   fmtDuration,
@@ -80,7 +80,7 @@ export function loadLines(loads: readonly LoadRow[], t: T): string[] {
     const marks = [l.absentNow ? t("load.absent") : null, l.overridden ? t("load.override") : null].filter(
       Boolean,
     );
-    return `\`${loadBar(l.openCases, l.capacity)}\` ${l.openCases}/${l.capacity} · ${esc(l.name)}${marks.length ? ` _(${marks.join(", ")})_` : ""}`;
+    return `\`${loadBar(l.openCases, l.capacity)}\` ${l.openCases}/${l.capacity} · ${slackEscape(l.name)}${marks.length ? ` _(${marks.join(", ")})_` : ""}`;
   });
 }
 
@@ -97,7 +97,7 @@ export function loadSections(loads: readonly LoadRow[], t: T): Block[] {
     for (let i = 0; i < lines.length; i += 25)
       out.push(
         section(
-          `${i === 0 ? `*${esc(agency)}* · ${open}/${cap}\n` : ""}${lines.slice(i, i + 25).join("\n")}`,
+          `${i === 0 ? `*${slackEscape(agency)}* · ${open}/${cap}\n` : ""}${lines.slice(i, i + 25).join("\n")}`,
         ),
       );
   }
@@ -110,7 +110,7 @@ export function proposalBlocks(p: ProposalView | null, t: T, lng: string, canDec
     .slice(0, MAX_MOVES)
     .map(
       (m) =>
-        `• ${m.referenceCode}: ${esc(m.fromName)} → ${esc(m.toName)} _(${t(`rebalance.reasons.${m.reason}`, { defaultValue: m.reason })})_`,
+        `• ${m.referenceCode}: ${slackEscape(m.fromName)} → ${slackEscape(m.toName)} _(${t(`rebalance.reasons.${m.reason}`, { defaultValue: m.reason })})_`,
     );
   if (p.moves.length > MAX_MOVES) lines.push(t("common.more", { count: p.moves.length - MAX_MOVES }));
   const blocks: Block[] = [
@@ -148,7 +148,10 @@ export function buildHomeView(input: HomeInput, t: T): HomeView {
   if (!member?.active)
     return { type: "home", blocks: [header(t("home.title")), section(t("errors.unknown_user"))] };
 
-  const blocks: Block[] = [header(t("home.title")), context(t("home.hello", { name: esc(member.name) }))];
+  const blocks: Block[] = [
+    header(t("home.title")),
+    context(t("home.hello", { name: slackEscape(member.name) })),
+  ];
   const cm = input.cm;
   if (cm) {
     const l = cm.load;
@@ -193,7 +196,7 @@ export function buildHomeView(input: HomeInput, t: T): HomeView {
         type: "section",
         text: {
           type: "mrkdwn",
-          text: `${fmtDate(a.from, lng)} – ${fmtDate(new Date(a.to.getTime() - 1), lng)}${a.note ? ` · ${esc(a.note)}` : ""}`,
+          text: `${fmtDate(a.from, lng)} – ${fmtDate(new Date(a.to.getTime() - 1), lng)}${a.note ? ` · ${slackEscape(a.note)}` : ""}`,
         },
         accessory: button(t("home.absence_remove"), HOME_ACTIONS.absenceRemove, a.id, "danger"),
       });

@@ -34,7 +34,8 @@ import { addDays, localToInstants } from "../../modules/appointments/zoned.ts";
 import { AccessRepository } from "../../modules/staff/access.repository.ts";
 import { CaseAccess } from "../../modules/staff/access.service.ts";
 import type { SlackApp } from "../app.ts";
-import { button, esc, md, plain } from "../blocks/common.ts";
+import { button, md, plain } from "../blocks/common.ts";
+import { slackEscape } from "../escape.ts";
 import { slackLanguageResolver } from "../i18n.ts";
 import { listenerFor } from "../register.ts";
 
@@ -115,9 +116,9 @@ const itemText = (a: AppointmentView, t: T, lng: StaffLng, tz: string) =>
   t("home.item", {
     when: staffWhen(a.startsAt, lng, tz),
     mode: t(`mode.${a.mode}`),
-    place: a.officeName ? ` · ${esc(a.officeName)}` : "",
-    client: esc(a.clientPseudonym),
-    ref: esc(a.caseReference),
+    place: a.officeName ? ` · ${slackEscape(a.officeName)}` : "",
+    client: slackEscape(a.clientPseudonym),
+    ref: slackEscape(a.caseReference),
     kind: t(`kind.${a.kind}`, { defaultValue: a.kind }),
   });
 
@@ -214,7 +215,7 @@ export function hoursModal(args: {
       elements: [
         md(
           t("hours_modal.offices", {
-            list: args.offices.map((o) => `\`${o.id}\` ${esc(o.name)}`).join(", "),
+            list: args.offices.map((o) => `\`${o.id}\` ${slackEscape(o.name)}`).join(", "),
           }),
         ),
       ],
@@ -299,7 +300,14 @@ export function proposeModal(args: {
     [
       {
         type: "context",
-        elements: [md(t("propose_modal.intro", { client: esc(args.pseudonym), ref: esc(args.reference) }))],
+        elements: [
+          md(
+            t("propose_modal.intro", {
+              client: slackEscape(args.pseudonym),
+              ref: slackEscape(args.reference),
+            }),
+          ),
+        ],
       },
       {
         type: "input",
@@ -791,8 +799,8 @@ export function staffMessage(args: {
   const t = staffT(args.i18n, args.lng);
   const a = args.appointment;
   const text = t(`dm.${args.event}`, {
-    client: esc(args.pseudonym),
-    ref: esc(args.reference),
+    client: slackEscape(args.pseudonym),
+    ref: slackEscape(args.reference),
     when: a ? staffWhen(a.startsAt, args.lng, args.timeZone) : "",
     mode: a ? t(`mode.${a.mode}`) : "",
     changes: a?.rescheduleCount ?? 0,

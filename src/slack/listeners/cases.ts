@@ -24,6 +24,7 @@ import {
   type StaffClosureReason,
 } from "../../modules/cases/phases.ts";
 import { CASEWORK_IDS } from "../blocks/casework.ts";
+import { slackEscape } from "../escape.ts";
 import { listenerFor } from "../register.ts";
 
 export const CASE_ACTIONS = {
@@ -43,8 +44,6 @@ const SEP = "|";
 
 const mrkdwn = (text: string) => ({ type: "mrkdwn", text });
 const plain = (text: string) => ({ type: "plain_text", text: text.slice(0, 75), emoji: true });
-/** Slack renders &, < and > as markup in mrkdwn: escape what staff typed. */
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 export function caseCardBlocks(view: CaseView, actor: Actor, t: TFunction): Block[] {
   const blocks: Block[] = [
@@ -105,7 +104,8 @@ export function caseCardBlocks(view: CaseView, actor: Actor, t: TFunction): Bloc
     const line: Block = {
       type: "section",
       text: mrkdwn(
-        t("cases:card.goal_line", { status: t(`cases:goal_status.${g.status}`), text: esc(g.text) }) + due,
+        t("cases:card.goal_line", { status: t(`cases:goal_status.${g.status}`), text: slackEscape(g.text) }) +
+          due,
       ),
     };
     if (editable) {

@@ -13,6 +13,7 @@ import { clip, fmtDateTime, loadBar, type T } from "../blocks/common.ts";
 import { helpText, KIM_SUBCOMMANDS, type KimSubcommand } from "../blocks/help.ts";
 import { loadLines, waitlistText } from "../blocks/home.ts";
 import { absenceModal, type Option } from "../blocks/modals.ts";
+import { slackEscape } from "../escape.ts";
 import {
   type Ack,
   guarded,
@@ -164,7 +165,9 @@ async function answer(
       const p = await ports.rebalance.propose(member.id);
       if (!p) return t("rebalance.even");
       await ports.outbox.refreshHome(member.slackUserId);
-      const moves = p.moves.slice(0, 15).map((m) => `• ${m.referenceCode}: ${m.fromName} → ${m.toName}`);
+      const moves = p.moves
+        .slice(0, 15)
+        .map((m) => `• ${m.referenceCode}: ${slackEscape(m.fromName)} → ${slackEscape(m.toName)}`);
       return `*${t("rebalance.title", { count: p.moves.length, at: fmtDateTime(p.createdAt, lng) })}*\n${moves.join("\n")}\n${t("kim.rebalance.in_home")}`;
     }
     case "report": {
