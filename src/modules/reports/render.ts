@@ -1,6 +1,8 @@
 // Renders a Report as Markdown (for the committee and Slack), as CSV (long format, one figure a line,
 // for spreadsheets) and names the files. The chart lives in chart.ts. Suppressed figures print as
-// the localized mark ("x") in Markdown and as an empty value with suppressed=1 in CSV.
+// the localized mark ("x") in Markdown and as an empty value with suppressed=1 in CSV. Text cells of
+// the CSV that begin like a formula are neutralised (csvField). HTML: render-html.ts, xlsx:
+// render-xlsx.ts, both from the typed sections of tables.ts.
 import type { TFunction } from "i18next";
 import type { Cell, Count, Report, Stat, Table } from "./aggregate.ts";
 import { type LabelSet, labelSet } from "./labels.ts";
@@ -10,9 +12,9 @@ export const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 /** `to` is exclusive; people read the last day included. */
 export const lastDay = (to: Date) => isoDay(new Date(to.getTime() - DAY));
 
-type Kind = "topic" | "closure" | "household" | "country" | "plain";
+export type Kind = "topic" | "closure" | "household" | "country" | "plain";
 
-function fmtNumber(n: number, lng: string): string {
+export function fmtNumber(n: number, lng: string): string {
   return new Intl.NumberFormat(lng === "de" ? "de-DE" : "en-GB", { maximumFractionDigits: 1 }).format(n);
 }
 
@@ -145,7 +147,7 @@ export function renderMarkdown(r: Report, { t, lng }: RenderOptions): string {
   return `${out.join("\n")}\n`;
 }
 
-function labelOf(L: LabelSet, kind: Kind, cell: Cell): string {
+export function labelOf(L: LabelSet, kind: Kind, cell: Cell): string {
   switch (kind) {
     case "topic":
       return L.topic(cell.key);
@@ -162,7 +164,19 @@ function labelOf(L: LabelSet, kind: Kind, cell: Cell): string {
 
 // ───────────────────────────── CSV ─────────────────────────────
 
-const csvField = (v: string) => (/[",\n;]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+/** What a spreadsheet reads as the start of a formula (OWASP "CSV Injection"), tab and CR included. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV field. Only string cells are neutralised: a label or key that begins like a formula gets a
+ * leading single quote, so Excel and LibreOffice show it as text. Numbers arrive as numbers and are
+ * written as they are, so a negative figure (a change against the previous period) stays a number.
+ */
+export function csvField(v: string | number): string {
+  if (typeof v === "number") return String(v);
+  const s = FORMULA_START.test(v) ? `'${v}` : v;
+  return /[",\n\r;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
 
 /**
  * Long format: section,key,label,metric,value,suppressed. Keys are stable codes (district ids, ISO
@@ -173,10 +187,9 @@ export function renderCsv(r: Report, { t, lng }: RenderOptions): string {
   const lines = ["section,key,label,metric,value,suppressed"];
   /** `hidden` false: an empty value that is not suppressed (a median over nobody) */
   const add = (section: string, key: string, label: string, metric: string, v: Count, hidden = v === null) =>
-    lines.push(
-      [section, key, label, metric, v === null ? "" : String(v), hidden ? "1" : "0"].map(csvField).join(","),
-    );
-  const meta = (key: string, value: string) => lines.push(["meta", key, "", "text", value, "0"].join(","));
+    lines.push([section, key, label, metric, v ?? "", hidden ? "1" : "0"].map(csvField).join(","));
+  const meta = (key: string, value: string) =>
+    lines.push(["meta", key, "", "text", value, "0"].map(csvField).join(","));
   meta("from", isoDay(r.from));
   meta("to", lastDay(r.to));
   meta("as_of", isoDay(r.asOf));
