@@ -11,7 +11,7 @@ import { matchingServices } from "../src/app/runtime/matching.ts";
 import type { System } from "../src/app/system.ts";
 import { explainCommand } from "../src/cli.ts";
 import type { SlackPeer } from "../src/devtools/slack-peer.ts";
-import { createReportBundle } from "../src/modules/reports/report.service.ts";
+import { createReportBundle, REPORT_FORMATS, reportFiles } from "../src/modules/reports/report.service.ts";
 import { createCallbackCodec } from "../src/telegram/callback-data.ts";
 import { seedDemoData } from "./seed-demo.ts";
 
@@ -320,12 +320,10 @@ async function committeeReport(args: Parameters<typeof playScenario>[0]): Promis
   );
   const dir = `${args.dataDir}/reports`;
   await mkdir(dir, { recursive: true });
-  await writeFile(`${dir}/${bundle.fileStem}.md`, bundle.markdown);
-  await writeFile(`${dir}/${bundle.fileStem}.csv`, bundle.csv);
-  await writeFile(`${dir}/${bundle.fileStem}.svg`, bundle.svg);
+  for (const f of reportFiles(bundle)) await writeFile(`${dir}/${f.name}`, f.content);
   print(
     `\n─── committee report (public variant; anonymous demo population of ${seeded.clients} clients) ───\n`,
   );
   print(bundle.markdown);
-  print(`written: ${dir}/${bundle.fileStem}.{md,csv,svg}`);
+  print(`written: ${dir}/${bundle.fileStem}.{${REPORT_FORMATS.join(",")}}`);
 }

@@ -1,8 +1,10 @@
-// npm run report -- --from 2026-01-01 --to 2026-12-31 [--public] [--out dir] [--lang de|en] [--seed-demo]
+// npm run report -- --from 2026-01-01 --to 2026-12-31 [--public] [--out dir] [--format md,csv,svg,html,xlsx]
+//                   [--lang de|en] [--seed-demo]
 // The committee report from the database (DATABASE_URL, or the embedded one under ANLAUF_DATA_DIR):
-// Markdown on stdout; with --out also .md, .csv and .svg (chart) files. --public suppresses small
-// counts (see src/modules/reports/aggregate.ts). --seed-demo first loads the anonymous demo
-// population (scripts/seed-demo.ts) if it is not there yet.
+// Markdown on stdout; with --out also the files, next to each other under one name: .md, .csv,
+// .svg (chart), .html (tables and charts in one page to mail) and .xlsx (one sheet per table), or
+// only those --format lists. --public suppresses small counts (see src/modules/reports/aggregate.ts).
+// --seed-demo first loads the anonymous demo population (scripts/seed-demo.ts) if it is not there yet.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -11,7 +13,13 @@ import { loadOrganisation, OrganisationFileError } from "../src/config/org.load.
 import { openDb } from "../src/db/client.ts";
 import { applyMigrations, openEngine } from "../src/db/schema-engine.ts";
 import { createI18n } from "../src/i18n/index.ts";
-import { createReportBundle, parseReportRange } from "../src/modules/reports/report.service.ts";
+import {
+  createReportBundle,
+  parseReportFormats,
+  parseReportRange,
+  REPORT_FORMATS,
+  reportFiles,
+} from "../src/modules/reports/report.service.ts";
 import { seedDemoData } from "./seed-demo.ts";
 
 const { values } = parseArgs({
@@ -20,6 +28,7 @@ const { values } = parseArgs({
     to: { type: "string" },
     public: { type: "boolean", default: false },
     out: { type: "string" },
+    format: { type: "string", default: REPORT_FORMATS.join(",") },
     lang: { type: "string", default: "de" },
     org: { type: "string", default: process.env.ANLAUF_ORG ?? "orgs/bielefeld.yaml" },
     "seed-demo": { type: "boolean", default: false },
@@ -30,10 +39,11 @@ const { values } = parseArgs({
 try {
   if (!values.from || !values.to)
     throw new Error(
-      "usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--public] [--out dir] [--lang de|en] [--seed-demo]",
+      `usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--public] [--out dir] [--format ${REPORT_FORMATS.join(",")}] [--lang de|en] [--seed-demo]`,
     );
   if (values.lang !== "de" && values.lang !== "en") throw new Error("--lang must be de or en");
   const range = parseReportRange(values.from, values.to);
+  const formats = parseReportFormats(values.format!);
   const now = values.now ? new Date(values.now) : new Date();
   const org = await loadOrganisation(values.org!);
   const db = await openDb(dbTargetFromEnv(process.env));
@@ -58,11 +68,9 @@ try {
     process.stdout.write(bundle.markdown);
     if (values.out) {
       await mkdir(values.out, { recursive: true });
-      const base = join(values.out, bundle.fileStem);
-      await writeFile(`${base}.md`, bundle.markdown);
-      await writeFile(`${base}.csv`, bundle.csv);
-      await writeFile(`${base}.svg`, bundle.svg);
-      console.error(`written: ${base}.md, ${base}.csv, ${base}.svg`);
+      const files = reportFiles(bundle, formats);
+      for (const f of files) await writeFile(join(values.out, f.name), f.content);
+      console.error(`written: ${files.map((f) => join(values.out!, f.name)).join(", ")}`);
     }
   } finally {
     await db.close();

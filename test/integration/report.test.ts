@@ -5,7 +5,7 @@ import { seedDemoData } from "../../scripts/seed-demo.ts";
 import { loadOrganisation } from "../../src/config/org.load.ts";
 import type { Organisation } from "../../src/config/org.schema.ts";
 import { createI18n } from "../../src/i18n/index.ts";
-import { createReportBundle } from "../../src/modules/reports/report.service.ts";
+import { createReportBundle, reportFiles } from "../../src/modules/reports/report.service.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 
 const NOW = new Date("2026-11-21T12:00:00Z");
@@ -61,6 +61,12 @@ describe("committee report on the demo population", () => {
     expect(b.markdown).toContain("# Case management report: Stadt Bielefeld");
     expect(b.csv.split("\n")[0]).toBe("section,key,label,metric,value,suppressed");
     expect(b.svg).toMatch(/^<svg/);
+    expect(b.html).toContain("<h1>Case management report: Stadt Bielefeld</h1>");
+    expect(b.html.match(/<svg/g)?.length).toBeGreaterThanOrEqual(5);
+    expect(b.xlsx.subarray(0, 2).toString()).toBe("PK"); // a zip: the workbook
+    expect(reportFiles(b).map((f) => f.name)).toEqual(
+      ["md", "csv", "svg", "html", "xlsx"].map((ext) => `report-2026-01-01-2026-12-31-internal.${ext}`),
+    );
     expect(b.fileStem).toBe("report-2026-01-01-2026-12-31-internal");
   });
 
@@ -73,5 +79,8 @@ describe("committee report on the demo population", () => {
     for (const t of [pub.report.districts, pub.report.origins, pub.report.referrals, pub.report.closures])
       for (const c of t.rows) expect(c.cases === null || c.cases === 0 || c.cases >= 5).toBe(true);
     expect(pub.markdown).toContain("Öffentliche Fassung");
+    // the HTML shows the suppression mark wherever the Markdown does
+    const marks = (s: string, re: RegExp) => s.match(re)?.length ?? 0;
+    expect(marks(pub.html, /<td class="num x">x<\/td>/g)).toBe(marks(pub.markdown, /\| x(?= \|)/g));
   });
 });

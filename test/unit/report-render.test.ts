@@ -13,6 +13,7 @@ import {
 import { csvField, type RenderOptions, renderCsv, renderMarkdown } from "../../src/modules/reports/render.ts";
 import { escapeHtml, renderHtml } from "../../src/modules/reports/render-html.ts";
 import { renderXlsx, sheetNames } from "../../src/modules/reports/render-xlsx.ts";
+import { parseReportFormats } from "../../src/modules/reports/report.service.ts";
 import { chartBars, reportDocument } from "../../src/modules/reports/tables.ts";
 
 const d = (s: string) => new Date(`${s}T12:00:00Z`);
@@ -262,5 +263,17 @@ describe("xlsx", () => {
     const referrals = wb.getWorksheet("Referrals by target")!;
     expect(referrals.getRow(1).values).toEqual([undefined, "Referral target", "Cases"]);
     expect(referrals.getCell("A2").value).toBe("–");
+  });
+});
+
+describe("--format", () => {
+  it.each([
+    ["md,csv,svg,html,xlsx", ["md", "csv", "svg", "html", "xlsx"]],
+    ["html, XLSX,html", ["html", "xlsx"]],
+  ])("%s → %j", (list, formats) => {
+    expect(parseReportFormats(list)).toEqual(formats);
+  });
+  it.each(["pdf", "", ",", "md,docx"])("%j is refused with the list of formats", (list) => {
+    expect(() => parseReportFormats(list)).toThrow(/md,csv,svg,html,xlsx/);
   });
 });

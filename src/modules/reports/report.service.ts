@@ -6,6 +6,8 @@ import type { Db } from "../../db/client.ts";
 import type { Report, ReportVariant } from "./aggregate.ts";
 import { renderChartSvg } from "./chart.ts";
 import { renderCsv, renderMarkdown, reportFileStem } from "./render.ts";
+import { renderHtml } from "./render-html.ts";
+import { renderXlsx } from "./render-xlsx.ts";
 import { buildReport } from "./report.repository.ts";
 
 export interface ReportBundle {
@@ -13,6 +15,10 @@ export interface ReportBundle {
   markdown: string;
   csv: string;
   svg: string;
+  /** one self-contained page with the tables and bar charts, to mail to the committee */
+  html: string;
+  /** one sheet per table */
+  xlsx: Buffer;
   /** e.g. "report-2026-01-01-2026-12-31-public" */
   fileStem: string;
 }
@@ -37,8 +43,38 @@ export async function createReportBundle(
     markdown: renderMarkdown(report, { t, lng: req.lng }),
     csv: renderCsv(report, { t, lng: req.lng }),
     svg: await renderChartSvg(report, { t, lng: req.lng }),
+    // both take a few milliseconds even for 10,000 cases: cheaper to render than to ask which are wanted
+    html: renderHtml(report, { t, lng: req.lng }),
+    xlsx: await renderXlsx(report, { t, lng: req.lng }),
     fileStem: reportFileStem(report),
   };
+}
+
+export const REPORT_FORMATS = ["md", "csv", "svg", "html", "xlsx"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** The file contents of a bundle by extension, for whoever writes them next to each other. */
+export function reportFiles(b: ReportBundle, formats: readonly ReportFormat[] = REPORT_FORMATS) {
+  const content: Record<ReportFormat, string | Buffer> = {
+    md: b.markdown,
+    csv: b.csv,
+    svg: b.svg,
+    html: b.html,
+    xlsx: b.xlsx,
+  };
+  return formats.map((ext) => ({ name: `${b.fileStem}.${ext}`, content: content[ext] }));
+}
+
+/** "md,html" → ["md", "html"]; unknown names are an error that lists the known ones. */
+export function parseReportFormats(list: string): ReportFormat[] {
+  const names = list
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !(REPORT_FORMATS as readonly string[]).includes(n));
+  if (unknown.length > 0 || names.length === 0)
+    throw new Error(`--format takes a list of ${REPORT_FORMATS.join(",")} (got "${list}")`);
+  return [...new Set(names)] as ReportFormat[];
 }
 
 /** "2026-01-01" → that day 00:00 UTC; `--to` is inclusive for people, so the range ends a day later. */
