@@ -50,6 +50,7 @@ describe("npm run demo -- --scenario", () => {
     expect(out).toMatch(/appointment \S+ with .+; 2 reminder job\(s\) waiting in Redis/);
     expect(out).toMatch(/# Case management report: Stadt Bielefeld/);
     const reports = await readdir(join(dataDir, "reports"));
-    expect(reports.some((f) => f.endsWith(".svg"))).toBe(true);
+    for (const ext of [".md", ".csv", ".svg", ".html", ".xlsx"])
+      expect(reports.some((f) => f.endsWith(ext))).toBe(true);
   }, 180_000);
 });
