@@ -1,0 +1,216 @@
+// Monitoring (issue 11.5): what is due on a case, which cases went silent, and who hears of it in the
+// daily digest. Pure: data and `now` in, values out. Decisions:
+//
+// - The next contact is the date the case manager set, else the last contact (or the acceptance)
+//   plus the org file's `caseWork.nextContactDays` (default 6 weeks). The re-assessment date is set
+//   when an assessment is completed (casework.service.ts); open goals with a due date count too.
+// - "Due today" and "overdue" are calendar days in the municipality's time zone, not 24-hour spans:
+//   a contact due at 09:00 is "today" for the whole of that day.
+// - A case is silent when nobody has been in touch for `silentAfterDays` (default 4 weeks). The
+//   client gets ONE friendly check-in per silence: again only after a contact ended the silence.
+// - Only cases in a work phase are monitored (waiting and offered cases have the wait list, closed
+//   ones nothing). An absent case manager gets no digest; while an absence with a deputy lasts, the
+//   deputy gets the absent colleague's items in a section of their own. Team leads get, for the
+//   agencies they supervise, how many cases of each case manager are overdue or silent.
+// - An empty digest is not sent: a daily message that says "nothing" teaches people to ignore it.
+import { type AgencyScope, inScope } from "../staff/identity.ts";
+import { type ReferralLike, toChase } from "./casework.ts";
+import { WORK_PHASES } from "./phases.ts";
+
+const DAY = 86_400_000;
+
+export interface MonitorRules {
+  nextContactDays: number;
+  silentAfterDays: number;
+}
+export const DEFAULT_MONITOR_RULES: MonitorRules = { nextContactDays: 42, silentAfterDays: 28 };
+
+export interface MonitoredCase {
+  id: string;
+  referenceCode: string;
+  cmId: string;
+  phase: string;
+  /** when the case manager accepted the case (start of the work) */
+  startedAt: Date;
+  lastContactAt: Date | null;
+  nextContactAt: Date | null;
+  reassessmentDueAt: Date | null;
+  silentCheckInAt: Date | null;
+  /** due dates of the case's open goals */
+  goalDueDates: readonly Date[];
+}
+
+export type DueKind = "next_contact" | "reassessment" | "goal";
+export interface DueItem {
+  caseId: string;
+  referenceCode: string;
+  kind: DueKind;
+  at: Date;
+  /** 0 = due today, n = n calendar days late */
+  lateDays: number;
+}
+export interface SilentItem {
+  caseId: string;
+  referenceCode: string;
+  days: number;
+}
+export interface ChaseItem extends ReferralLike {
+  caseId: string;
+  referenceCode: string;
+  partnerId: string;
+}
+
+export interface DigestSection {
+  dueToday: DueItem[];
+  overdue: DueItem[];
+  silent: SilentItem[];
+  toChase: ChaseItem[];
+}
+export interface TeamLine {
+  cmId: string;
+  overdue: number;
+  silent: number;
+}
+export interface Digest {
+  recipientId: string;
+  own: DigestSection;
+  deputising: { forCmId: string; section: DigestSection }[];
+  team: TeamLine[];
+}
+
+export const isMonitored = (phase: string): boolean => (WORK_PHASES as readonly string[]).includes(phase);
+
+/** YYYY-MM-DD of `at` in `timeZone` */
+export function dayKey(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
+    at,
+  );
+}
+const dayDiff = (later: string, earlier: string): number =>
+  Math.round((Date.parse(`${later}T00:00:00Z`) - Date.parse(`${earlier}T00:00:00Z`)) / DAY);
+
+const lastTouch = (c: MonitoredCase): Date =>
+  c.lastContactAt && c.lastContactAt > c.startedAt ? c.lastContactAt : c.startedAt;
+
+export function nextContactOf(c: MonitoredCase, rules: MonitorRules): Date {
+  return c.nextContactAt ?? new Date(lastTouch(c).getTime() + rules.nextContactDays * DAY);
+}
+
+/** Everything on the case that is due today or earlier, most late first. */
+export function dueItems(c: MonitoredCase, now: Date, timeZone: string, rules: MonitorRules): DueItem[] {
+  if (!isMonitored(c.phase)) return [];
+  const today = dayKey(now, timeZone);
+  const dates: [DueKind, Date][] = [["next_contact", nextContactOf(c, rules)]];
+  if (c.reassessmentDueAt) dates.push(["reassessment", c.reassessmentDueAt]);
+  for (const d of c.goalDueDates) dates.push(["goal", d]);
+  return dates
+    .map(([kind, at]) => ({ kind, at, lateDays: dayDiff(today, dayKey(at, timeZone)) }))
+    .filter((x) => x.lateDays >= 0)
+    .map((x) => ({ caseId: c.id, referenceCode: c.referenceCode, ...x }))
+    .sort((a, b) => b.lateDays - a.lateDays || a.kind.localeCompare(b.kind));
+}
+
+/** Whole days since anybody was in touch, or null when the case is not silent. */
+export function silentDays(c: MonitoredCase, now: Date, rules: MonitorRules): number | null {
+  if (!isMonitored(c.phase)) return null;
+  const days = Math.floor((now.getTime() - lastTouch(c).getTime()) / DAY);
+  return days >= rules.silentAfterDays ? days : null;
+}
+
+/** The one check-in per silence: silent, and not yet asked since the last contact. */
+export function shouldCheckIn(c: MonitoredCase, now: Date, rules: MonitorRules): boolean {
+  if (silentDays(c, now, rules) === null) return false;
+  return c.silentCheckInAt === null || c.silentCheckInAt < lastTouch(c);
+}
+
+export function sectionFor(
+  cases: readonly MonitoredCase[],
+  referrals: readonly ChaseItem[],
+  now: Date,
+  timeZone: string,
+  rules: MonitorRules,
+): DigestSection {
+  const due = cases.flatMap((c) => dueItems(c, now, timeZone, rules));
+  const silent: SilentItem[] = [];
+  for (const c of cases) {
+    const days = silentDays(c, now, rules);
+    if (days !== null) silent.push({ caseId: c.id, referenceCode: c.referenceCode, days });
+  }
+  return {
+    dueToday: due.filter((d) => d.lateDays === 0),
+    overdue: due.filter((d) => d.lateDays > 0).sort((a, b) => b.lateDays - a.lateDays),
+    silent: silent.sort((a, b) => b.days - a.days),
+    toChase: toChase(referrals, now),
+  };
+}
+
+export const isEmpty = (s: DigestSection): boolean =>
+  s.dueToday.length + s.overdue.length + s.silent.length + s.toChase.length === 0;
+
+export interface StaffLike {
+  id: string;
+  agencyId: string;
+  active: boolean;
+  /** agencies this person supervises (identity.ts supervisionScope); [] for a case manager */
+  supervises: AgencyScope;
+}
+export interface AbsenceLike {
+  cmId: string;
+  deputyId: string | null;
+  from: Date;
+  to: Date;
+}
+
+/** One digest per member of staff who has something to hear today. */
+export function planDigests(input: {
+  cases: readonly MonitoredCase[];
+  referrals: readonly ChaseItem[];
+  staff: readonly StaffLike[];
+  absences: readonly AbsenceLike[];
+  now: Date;
+  timeZone: string;
+  rules: MonitorRules;
+}): Digest[] {
+  const { now, timeZone, rules } = input;
+  const t = now.getTime();
+  const active = new Map(input.staff.filter((s) => s.active).map((s) => [s.id, s]));
+  const away = new Map<string, string | null>();
+  for (const a of input.absences)
+    if (a.from.getTime() <= t && t < a.to.getTime()) away.set(a.cmId, a.deputyId ?? away.get(a.cmId) ?? null);
+
+  const sections = new Map<string, DigestSection>();
+  for (const cmId of new Set(input.cases.map((c) => c.cmId))) {
+    sections.set(
+      cmId,
+      sectionFor(
+        input.cases.filter((c) => c.cmId === cmId),
+        input.referrals.filter((r) => input.cases.some((c) => c.id === r.caseId && c.cmId === cmId)),
+        now,
+        timeZone,
+        rules,
+      ),
+    );
+  }
+
+  const digests: Digest[] = [];
+  for (const s of active.values()) {
+    if (away.has(s.id)) continue;
+    const own = sections.get(s.id) ?? sectionFor([], [], now, timeZone, rules);
+    const deputising = [...away.entries()]
+      .filter(([cmId, deputy]) => deputy === s.id && cmId !== s.id)
+      .map(([forCmId]) => ({ forCmId, section: sections.get(forCmId) }))
+      .filter((d): d is { forCmId: string; section: DigestSection } => !!d.section && !isEmpty(d.section));
+    const team: TeamLine[] = [];
+    if (s.supervises === "all" || s.supervises.length > 0)
+      for (const [cmId, sec] of sections) {
+        const cm = active.get(cmId) ?? input.staff.find((x) => x.id === cmId);
+        if (!cm || !inScope(s.supervises, cm.agencyId)) continue;
+        const overdue = new Set(sec.overdue.map((d) => d.caseId)).size;
+        if (overdue + sec.silent.length > 0) team.push({ cmId, overdue, silent: sec.silent.length });
+      }
+    team.sort((a, b) => b.overdue - a.overdue || a.cmId.localeCompare(b.cmId));
+    if (isEmpty(own) && deputising.length === 0 && team.length === 0) continue;
+    digests.push({ recipientId: s.id, own, deputising, team });
+  }
+  return digests;
+}
