@@ -303,6 +303,30 @@ const retentionSchema = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
+/**
+ * Monitoring of the case work (optional section): when the next contact is due after the last one,
+ * when a case counts as silent, and when the daily digest goes out (cron in the municipality's zone).
+ * Defaults: 6 weeks, 4 weeks, 07:30 on working days.
+ */
+export const DEFAULT_CASE_WORK = {
+  nextContactDays: 42,
+  silentAfterDays: 28,
+  reassessmentMonths: 6,
+  digestCron: "30 7 * * 1-5",
+} as const;
+const caseWorkSchema = z.strictObject({
+  nextContactDays: z.int().min(1).max(365).default(DEFAULT_CASE_WORK.nextContactDays),
+  silentAfterDays: z.int().min(1).max(365).default(DEFAULT_CASE_WORK.silentAfterDays),
+  reassessmentMonths: z.int().min(1).max(36).default(DEFAULT_CASE_WORK.reassessmentMonths),
+  digestCron: z
+    .string()
+    .regex(/^(\S+\s+){4}\S+$/, 'must be a cron pattern with five fields, e.g. "30 7 * * 1-5"')
+    .default(DEFAULT_CASE_WORK.digestCron),
+});
+export type CaseWorkConfig = z.output<typeof caseWorkSchema>;
+export const caseWorkOf = (org: { caseWork?: CaseWorkConfig | undefined }): CaseWorkConfig =>
+  org.caseWork ?? { ...DEFAULT_CASE_WORK };
+
 /** Structure and per-field defaults of the file; cross-references are checked separately. */
 export const organisationFileSchema = z.strictObject({
   municipality: municipalitySchema,
@@ -316,6 +340,7 @@ export const organisationFileSchema = z.strictObject({
   deepLinks: z.array(deepLinkSchema).default([]),
   relay: relaySchema.prefault({}),
   retention: retentionSchema.optional(),
+  caseWork: caseWorkSchema.optional(),
   /** Appointments and reminders (optional; defaults in src/modules/appointments/config.ts). */
   appointments: appointmentsConfigSchema.optional(),
 });

@@ -100,8 +100,17 @@ export const JOBS = defineJobs({
        * (post when no slackTs is stored yet, else chat.update); refId = assignment id.
        * home: publish the App Home of refId = Slack user id. thread_message: refId = RelayedMessage id.
        * digest: refId = the day (YYYY-MM-DD) the weekly digest was made for.
+       * cm_digest: refId = "<YYYY-MM-DD>:<staff id>", one member of staff's daily monitoring digest (DM).
        */
-      kind: z.enum(["assignment_card", "assignment_update", "thread_message", "digest", "notice", "home"]),
+      kind: z.enum([
+        "assignment_card",
+        "assignment_update",
+        "thread_message",
+        "digest",
+        "notice",
+        "home",
+        "cm_digest",
+      ]),
       refId: z.string().min(1).max(64),
       key: z.string().min(1).max(120),
     }),
@@ -112,6 +121,15 @@ export const JOBS = defineJobs({
     queue: QUEUES.work,
     schema: z.strictObject({}),
     id: () => "slack-digest",
+  }),
+  /**
+   * The daily monitoring run (src/modules/cases/monitoring.service.ts; a job scheduler of the cases
+   * feature, org file caseWork.digestCron): digests per member of staff, check-ins of silent cases.
+   */
+  "cases.monitor": job({
+    queue: QUEUES.work,
+    schema: z.strictObject({}),
+    id: () => "cases-monitor",
   }),
   // ── appointments (src/modules/appointments) ──
   /**

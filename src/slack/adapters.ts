@@ -8,7 +8,7 @@
 // - Propose appointment, App Home appointment blocks → appointments feature (src/modules/appointments/slack.ts)
 
 import type { AppContext } from "../app/feature.ts";
-import { caseworkOf, partnerOptions } from "../app/runtime/casework.ts";
+import { caseworkOf, monitoringOf, partnerOptions } from "../app/runtime/casework.ts";
 import type { MatchingServices } from "../app/runtime/matching.ts";
 import { matchingServices } from "../app/runtime/matching.ts";
 import type { Db } from "../db/client.ts";
@@ -222,6 +222,15 @@ export function caseworkPort(ctx: AppContext): NonNullable<SlackPorts["casework"
   };
 }
 
+/** The daily monitoring digest of one member of staff. */
+export function monitoringPort(ctx: AppContext): NonNullable<SlackPorts["monitoring"]> {
+  const monitoring = monitoringOf(ctx);
+  return {
+    digestOf: (staffId) => monitoring.digestOf(staffId),
+    partners: new Map(partnerOptions(ctx).map((p) => [p.id, p.name])),
+  };
+}
+
 /** The ports of the running system. */
 export function buildPorts(ctx: AppContext, wiring: PortWiring = {}): SlackPorts {
   const staff = new SlackStaffNotifier(ctx.producer);
@@ -268,6 +277,7 @@ export function buildPorts(ctx: AppContext, wiring: PortWiring = {}): SlackPorts
     reports: reportPort(ctx),
     ...(wiring.appointments === false ? {} : { appointments: appointmentsPort(ctx) }),
     casework: caseworkPort(ctx),
+    monitoring: monitoringPort(ctx),
     now: ctx.now,
   };
 }

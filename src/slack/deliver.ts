@@ -23,6 +23,7 @@ import type { FieldCipher } from "../privacy/crypto.ts";
 import { buildAssignmentCard } from "./blocks/assignment-card.ts";
 import { clip, isoDay, MAX_MESSAGE_BLOCKS } from "./blocks/common.ts";
 import { buildDigest } from "./blocks/digest.ts";
+import { buildMonitoringDigest } from "./blocks/monitoring.ts";
 import { chunkEscaped, clipEscaped, INERT, slackEscape, verbatimSection } from "./escape.ts";
 import { homeFor } from "./home.ts";
 import { type StaffLanguage, staffT } from "./i18n.ts";
@@ -70,7 +71,10 @@ export interface DeliverDeps {
   org: Organisation;
   cipher: FieldCipher;
   i18n: i18n;
-  ports: Pick<SlackPorts, "queries" | "rebalance" | "directory" | "outbox" | "appointments" | "reports">;
+  ports: Pick<
+    SlackPorts,
+    "queries" | "rebalance" | "directory" | "outbox" | "appointments" | "reports" | "monitoring"
+  >;
   web: SlackWeb;
   kv: Kv;
   prefix: string;
@@ -79,7 +83,14 @@ export interface DeliverDeps {
 }
 
 export interface DeliverPayload {
-  kind: "assignment_card" | "assignment_update" | "thread_message" | "digest" | "notice" | "home";
+  kind:
+    | "assignment_card"
+    | "assignment_update"
+    | "thread_message"
+    | "digest"
+    | "notice"
+    | "home"
+    | "cm_digest";
   refId: string;
   key: string;
 }
@@ -109,6 +120,8 @@ export class SlackDeliverer {
           return await this.digest(p.refId, job);
         case "notice":
           return await this.notice(p.refId, job);
+        case "cm_digest":
+          return await this.cmDigest(p.refId, job);
       }
     } catch (e) {
       const ms = retryAfterMs(e);
@@ -441,6 +454,41 @@ export class SlackDeliverer {
     const res = await this.d.web.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks });
     await db.idempotencyKey.create({
       data: { key, scope: "slack.digest", result: { channel, ts: res.ts ?? null } },
+    });
+    return "posted";
+  }
+
+  // ───────────────────────────── daily monitoring digest ─────────────────────────────
+
+  /**
+   * "<YYYY-MM-DD>:<staff id>": the member of staff's monitoring digest as a DM, read afresh (what was
+   * done since the run is not listed); once per day (IdempotencyKey "slack.cm_digest.<refId>").
+   */
+  async cmDigest(refId: string, job: DelayableJob): Promise<string> {
+    const m = /^(\d{4}-\d{2}-\d{2}):([\w.-]{1,52})$/.exec(refId);
+    if (!m) return "invalid";
+    const monitoring = this.d.ports.monitoring;
+    if (!monitoring) return "no_monitoring";
+    const { db, web } = this.d;
+    const key = `slack.cm_digest.${refId}`;
+    if (await db.idempotencyKey.findUnique({ where: { key } })) return "already";
+    const view = await monitoring.digestOf(m[2]!);
+    if (!view) return "nothing";
+    const lng = await this.lngOf(view.slackUserId);
+    const msg = buildMonitoringDigest(
+      view,
+      monitoring.partners,
+      new Date(`${m[1]}T12:00:00Z`),
+      staffT(this.d.i18n, lng),
+      lng,
+    );
+    const opened = await web.conversations.open({ users: view.slackUserId });
+    const channel = opened.channel?.id;
+    if (!channel) throw new Error("conversations.open returned no channel");
+    await this.throttle(channel, job);
+    const res = await web.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks, ...INERT });
+    await db.idempotencyKey.create({
+      data: { key, scope: "slack.cm_digest", result: { channel, ts: res.ts ?? null } },
     });
     return "posted";
   }

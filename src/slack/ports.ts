@@ -3,6 +3,7 @@
 // (AssignmentService, CapacityService, RebalanceService …) and from read queries (queries.ts).
 // Authorisation by role happens in the listeners (src/modules/staff/identity.ts); ownership of an
 // offer is checked again inside the service's transaction.
+import type { DigestView } from "../modules/cases/monitoring.service.ts";
 import type { StaffActor } from "../modules/staff/authorize.ts";
 
 export type Fail<R extends string> = { ok: false; reason: R };
@@ -243,6 +244,12 @@ export interface SlackPorts {
     /** handles the card's "Propose appointment" click completely (it acks itself) */
     propose(args: unknown): Promise<void>;
     homeBlocks(cmId: string, lng: "de" | "en", now: Date): Promise<unknown[]>;
+  };
+  /** the daily monitoring digest of one member of staff (src/modules/cases/monitoring.service.ts) */
+  monitoring?: {
+    digestOf(staffId: string): Promise<DigestView | null>;
+    /** partner office names of the org file by id */
+    partners: ReadonlyMap<string, string>;
   };
   /** the case work's App Home blocks: the case picker and the referrals to chase */
   casework?: {

@@ -4,11 +4,11 @@ import { describe, expect, it } from "vitest";
 import {
   type AbsenceLike,
   type ChaseItem,
-  DEFAULT_MONITOR_RULES as rules,
   dueItems,
   type MonitoredCase,
   nextContactOf,
   planDigests,
+  DEFAULT_MONITOR_RULES as rules,
   type StaffLike,
   shouldCheckIn,
   silentDays,
@@ -57,7 +57,11 @@ describe("dueItems (calendar days in Berlin)", () => {
     ["nothing due", {}, []],
     ["contact due later today", { nextContactAt: at("2026-12-07T16:00:00Z") }, [["next_contact", 0]]],
     // 23:30 UTC on the 6th is already the 7th in Berlin
-    ["due just after midnight Berlin time", { nextContactAt: at("2026-12-06T23:30:00Z") }, [["next_contact", 0]]],
+    [
+      "due just after midnight Berlin time",
+      { nextContactAt: at("2026-12-06T23:30:00Z") },
+      [["next_contact", 0]],
+    ],
     ["due yesterday evening", { nextContactAt: at("2026-12-06T22:30:00Z") }, [["next_contact", 1]]],
     ["due tomorrow is not listed", { nextContactAt: at("2026-12-08T08:00:00Z") }, []],
     [
@@ -80,8 +84,18 @@ describe("silent cases and the one check-in", () => {
     ["in touch 3 days ago", {}, null, false],
     ["27 days: not yet silent", { lastContactAt: daysAgo(27) }, null, false],
     ["28 days: silent, check in", { lastContactAt: daysAgo(28) }, 28, true],
-    ["never in touch since acceptance 30 days ago", { lastContactAt: null, startedAt: daysAgo(30) }, 30, true],
-    ["already checked in during this silence", { lastContactAt: daysAgo(40), silentCheckInAt: daysAgo(5) }, 40, false],
+    [
+      "never in touch since acceptance 30 days ago",
+      { lastContactAt: null, startedAt: daysAgo(30) },
+      30,
+      true,
+    ],
+    [
+      "already checked in during this silence",
+      { lastContactAt: daysAgo(40), silentCheckInAt: daysAgo(5) },
+      40,
+      false,
+    ],
     [
       "checked in during an earlier silence, then a contact, now silent again",
       { lastContactAt: daysAgo(30), silentCheckInAt: daysAgo(60) },
@@ -142,7 +156,9 @@ describe("planDigests", () => {
     const absence = { cmId: "cm-a", deputyId: "cm-b", from: daysAgo(1), to: at("2026-12-10T00:00:00Z") };
     const d = byId([absence]);
     expect(d.has("cm-a")).toBe(false);
-    expect(d.get("cm-b")?.deputising.map((x) => [x.forCmId, x.section.overdue.length])).toEqual([["cm-a", 2]]);
+    expect(d.get("cm-b")?.deputising.map((x) => [x.forCmId, x.section.overdue.length])).toEqual([
+      ["cm-a", 2],
+    ]);
     expect(d.get("cm-c")?.deputising).toEqual([]);
     // the lead still sees the absent colleague's overdue cases
     expect(d.get("lead-city")?.team.map((l) => l.cmId)).toEqual(["cm-a"]);

@@ -3,6 +3,7 @@
 // scheduler when relay.reportChannel is configured), which enqueues a Slack notice the Slack feature
 // delivers (refId "report:<from>:<to>:public", built with createReportBundle).
 
+import { caseWorkOf } from "../../config/org.schema.ts";
 import { actorForSlackUser } from "../../modules/cases/lifecycle.service.ts";
 import { noticeRef } from "../../modules/privacy/notices.ts";
 import { isoDay, lastDay } from "../../modules/reports/render.ts";
@@ -11,11 +12,13 @@ import { QUEUES } from "../../queue/jobs.ts";
 import { registerCaseListeners } from "../../slack/listeners/cases.ts";
 import { openClosure, registerCaseworkListeners } from "../../slack/listeners/casework.ts";
 import type { Feature } from "../feature.ts";
-import { caseworkOf, lifecycleOf, partnerOptions } from "../runtime/casework.ts";
+import { caseworkOf, lifecycleOf, monitoringOf, partnerOptions } from "../runtime/casework.ts";
 
 export { lifecycleOf };
 
 export const REPORT_SCHEDULER_ID = "report-post";
+/** Fixed id of the daily monitoring's job scheduler (one per installation, i.e. per org file). */
+export const MONITOR_SCHEDULER_ID = "cases-monitor";
 /** 07:00 on the first day of every month: the previous month's report */
 export const REPORT_CRON = "0 7 1 * *";
 
@@ -49,8 +52,22 @@ export const casesFeature: Feature = {
       await app.producer.enqueue("slack.deliver", { kind: "notice", refId, key: `report.${isoDay(from)}` });
       return refId;
     },
+    "cases.monitor": async () => {
+      const r = await monitoringOf(app).run();
+      app.log.info(r, "monitoring run");
+      return r;
+    },
   }),
   start: async (app) => {
+    const { digestCron } = caseWorkOf(app.org);
+    await app.producer
+      .queue(QUEUES.work)
+      .upsertJobScheduler(
+        MONITOR_SCHEDULER_ID,
+        { pattern: digestCron, tz: app.org.municipality.timezone },
+        { name: "cases.monitor", data: {} },
+      );
+    app.log.info({ cron: digestCron }, "case monitoring scheduled");
     if (!app.org.relay.reportChannel) return;
     await app.producer
       .queue(QUEUES.work)

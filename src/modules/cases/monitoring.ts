@@ -82,9 +82,12 @@ export const isMonitored = (phase: string): boolean => (WORK_PHASES as readonly 
 
 /** YYYY-MM-DD of `at` in `timeZone` */
 export function dayKey(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
-    at,
-  );
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(at);
 }
 const dayDiff = (later: string, earlier: string): number =>
   Math.round((Date.parse(`${later}T00:00:00Z`) - Date.parse(`${earlier}T00:00:00Z`)) / DAY);

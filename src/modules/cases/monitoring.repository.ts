@@ -1,0 +1,129 @@
+// What the daily monitoring needs from Postgres: the cases in work, their open goals with due dates,
+// the referrals still awaiting an answer, staff and absences. The only monitoring file that touches
+// Prisma.
+import type { Db } from "../../db/client.ts";
+import { supervisionScope } from "../staff/identity.ts";
+import { REFERRAL_AWAITING } from "./codes.ts";
+import type { AbsenceLike, ChaseItem, MonitoredCase, StaffLike } from "./monitoring.ts";
+import { WORK_PHASES } from "./phases.ts";
+
+export interface MonitoredCaseRow extends MonitoredCase {
+  clientId: string;
+}
+export interface StaffRow extends StaffLike {
+  name: string;
+  slackUserId: string;
+}
+export interface MonitoringSnapshot {
+  cases: MonitoredCaseRow[];
+  referrals: ChaseItem[];
+  staff: StaffRow[];
+  absences: AbsenceLike[];
+}
+
+export class MonitoringRepository {
+  constructor(private readonly db: Db) {}
+
+  async snapshot(now: Date): Promise<MonitoringSnapshot> {
+    const work = { in: [...WORK_PHASES] };
+    const [cases, referrals, staff, absences] = await Promise.all([
+      this.db.case.findMany({
+        where: { phase: work, cmId: { not: null } },
+        select: {
+          id: true,
+          clientId: true,
+          referenceCode: true,
+          cmId: true,
+          phase: true,
+          openedAt: true,
+          lastContactAt: true,
+          nextContactAt: true,
+          reassessmentDueAt: true,
+          silentCheckInAt: true,
+          goals: { where: { status: "open", dueDate: { not: null } }, select: { dueDate: true } },
+          assignments: {
+            where: { status: "accepted" },
+            orderBy: { decidedAt: "desc" },
+            take: 1,
+            select: { decidedAt: true },
+          },
+        },
+      }),
+      this.db.referral.findMany({
+        where: { status: { in: [...REFERRAL_AWAITING] }, case: { phase: work } },
+        select: {
+          id: true,
+          caseId: true,
+          partnerId: true,
+          status: true,
+          expectedBy: true,
+          chasedAt: true,
+          case: { select: { referenceCode: true } },
+        },
+      }),
+      this.db.caseManager.findMany({
+        select: {
+          id: true,
+          name: true,
+          slackUserId: true,
+          agencyId: true,
+          active: true,
+          teamLead: true,
+          coordinator: true,
+          agency: { select: { kind: true } },
+        },
+      }),
+      this.db.absence.findMany({
+        where: { from: { lte: now }, to: { gt: now } },
+        select: { cmId: true, deputyId: true, from: true, to: true },
+      }),
+    ]);
+    return {
+      cases: cases.map((c) => ({
+        id: c.id,
+        clientId: c.clientId,
+        referenceCode: c.referenceCode,
+        cmId: c.cmId as string,
+        phase: c.phase,
+        startedAt: c.assignments[0]?.decidedAt ?? c.openedAt,
+        lastContactAt: c.lastContactAt,
+        nextContactAt: c.nextContactAt,
+        reassessmentDueAt: c.reassessmentDueAt,
+        silentCheckInAt: c.silentCheckInAt,
+        goalDueDates: c.goals.flatMap((g) => (g.dueDate ? [g.dueDate] : [])),
+      })),
+      referrals: referrals.map((r) => ({
+        id: r.id,
+        caseId: r.caseId,
+        referenceCode: r.case.referenceCode,
+        partnerId: r.partnerId,
+        status: r.status,
+        expectedBy: r.expectedBy,
+        chasedAt: r.chasedAt,
+      })),
+      staff: staff.map((s) => ({
+        id: s.id,
+        name: s.name,
+        slackUserId: s.slackUserId,
+        agencyId: s.agencyId,
+        active: s.active,
+        supervises: supervisionScope({
+          id: s.id,
+          name: s.name,
+          slackUserId: s.slackUserId,
+          agencyId: s.agencyId,
+          agencyKind: s.agency.kind,
+          teamLead: s.teamLead,
+          coordinator: s.coordinator,
+          active: s.active,
+        }),
+      })),
+      absences,
+    };
+  }
+
+  /** the check-in was sent for this silence; a later contact (lastContactAt) starts the next one */
+  async markCheckedIn(caseId: string, at: Date): Promise<void> {
+    await this.db.case.update({ where: { id: caseId }, data: { silentCheckInAt: at } });
+  }
+}
