@@ -133,11 +133,25 @@ export interface AssignmentCardData {
     waitingSince: Date;
   };
   why: WhyChosen | null;
-  /** only when the client's consent allows it (see src/modules/staff/consent.ts) */
-  contact: { displayName: string | null; phone: string | null } | null;
-  /** the client allowed relaying messages via Slack */
+  /** the client consented to Slack (relaying messages): decides what the card may carry (staff/consent.ts) */
   relayConsent: boolean;
 }
+
+/** The Details modal of an assignment card: what the card withholds, for whoever may look. */
+export interface CaseDetailsData {
+  assignmentId: string;
+  status: AssignmentCardData["status"];
+  referenceCode: string;
+  topics: string[];
+  urgency: string[];
+  triageReason: string | null;
+  priority: number | null;
+  /** only after acceptance and with case-management consent (staff/consent.ts mayShowContact) */
+  contact: { displayName: string | null; phone: string | null } | null;
+  relayConsent: boolean;
+}
+
+export type DetailsRefusal = "not_found" | "unknown_staff" | "not_responsible" | "consent_withdrawn";
 
 export interface LoadRow {
   cmId: string;
@@ -184,6 +198,15 @@ export interface CaseThreadTarget {
 
 export interface CaseQueries {
   assignmentCard(assignmentId: string, now: Date): Promise<AssignmentCardData | null>;
+  /**
+   * The Details of an assignment card for the member of staff who clicked: authorized by the one rule
+   * (offer.read) and audited against that member, not the card's addressee.
+   */
+  caseDetails(
+    assignmentId: string,
+    viewer: StaffActor,
+    now: Date,
+  ): Promise<{ ok: true; details: CaseDetailsData } | { ok: false; code: DetailsRefusal }>;
   cmHome(cmId: string, now: Date): Promise<CmHomeData>;
   /** loads of active case managers of these agencies ("all" = every agency) */
   loads(scope: "all" | readonly string[], now: Date): Promise<LoadRow[]>;
