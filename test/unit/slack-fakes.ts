@@ -218,7 +218,9 @@ export function fakePorts(
             triageReason: card.case.triageReason,
             priority: card.case.priority,
             contact:
-              card.status === "accepted" ? { displayName: "Amira Secretname", phone: "+49 170 5550101" } : null,
+              card.status === "accepted"
+                ? { displayName: "Amira Secretname", phone: "+49 170 5550101" }
+                : null,
             relayConsent: card.relayConsent,
           },
         };
