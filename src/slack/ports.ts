@@ -3,6 +3,7 @@
 // (AssignmentService, CapacityService, RebalanceService …) and from read queries (queries.ts).
 // Authorisation by role happens in the listeners (src/modules/staff/identity.ts); ownership of an
 // offer is checked again inside the service's transaction.
+import type { CaseDetailsData, DetailsRefusal } from "../modules/cases/case-details.service.ts";
 import type { StaffActor } from "../modules/staff/authorize.ts";
 
 export type Fail<R extends string> = { ok: false; reason: R };
@@ -137,21 +138,7 @@ export interface AssignmentCardData {
   relayConsent: boolean;
 }
 
-/** The Details modal of an assignment card: what the card withholds, for whoever may look. */
-export interface CaseDetailsData {
-  assignmentId: string;
-  status: AssignmentCardData["status"];
-  referenceCode: string;
-  topics: string[];
-  urgency: string[];
-  triageReason: string | null;
-  priority: number | null;
-  /** only after acceptance and with case-management consent (staff/consent.ts mayShowContact) */
-  contact: { displayName: string | null; phone: string | null } | null;
-  relayConsent: boolean;
-}
-
-export type DetailsRefusal = "not_found" | "unknown_staff" | "not_responsible" | "consent_withdrawn";
+export type { CaseDetailsData, DetailsRefusal } from "../modules/cases/case-details.service.ts";
 
 export interface LoadRow {
   cmId: string;

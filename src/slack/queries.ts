@@ -1,15 +1,18 @@
 // Read models for the Slack surfaces, straight from Prisma. Ids in, plain data out. No personal
-// values here: name and phone are decrypted only for the Details modal (case-details.ts).
+// values here: name and phone are decrypted only for the Details modal (cases/case-details.service.ts).
 
 import type { Organisation } from "../config/org.schema.ts";
 import type { Db } from "../db/client.ts";
+import { AuditRepository } from "../modules/audit/audit.repository.ts";
+import { CaseDetailsRepository } from "../modules/cases/case-details.repository.ts";
+import { CaseDetailsService } from "../modules/cases/case-details.service.ts";
 import { ACTIVE_PHASES, loadTeam, type TeamMember } from "../modules/matching/load.repository.ts";
 import { matchPolicyOf } from "../modules/matching/policy.ts";
 import { AccessRepository } from "../modules/staff/access.repository.ts";
+import { CaseAccess } from "../modules/staff/access.service.ts";
 import type { StaffActor } from "../modules/staff/authorize.ts";
 import { mayRelay } from "../modules/staff/consent.ts";
 import type { FieldCipher } from "../privacy/crypto.ts";
-import { loadCaseDetails } from "./case-details.ts";
 import type {
   AssignmentCardData,
   CaseQueries,
@@ -79,7 +82,12 @@ export class PrismaCaseQueries implements CaseQueries {
   }
 
   caseDetails(assignmentId: string, viewer: StaffActor, now: Date) {
-    return loadCaseDetails(this.db, this.cipher, assignmentId, viewer, now);
+    return new CaseDetailsService({
+      repo: new CaseDetailsRepository(this.db),
+      access: new CaseAccess(new AccessRepository(this.db), () => now),
+      audit: new AuditRepository(this.db),
+      cipher: this.cipher,
+    }).forAssignment(assignmentId, viewer, now);
   }
 
   async assignmentCard(assignmentId: string, _now: Date): Promise<AssignmentCardData | null> {
