@@ -115,6 +115,26 @@ describe("client rights in the bot", () => {
     await person.waitText("We have no data stored about you.");
   });
 
+  it("/mydata and /delete are limited per chat: the sixth in ten minutes is refused politely", async () => {
+    const visitor = h.person({ id: 870_000_000 + Math.floor(Math.random() * 1_000_000), languageCode: "en" });
+    const count = (t: string) => visitor.texts().filter((x) => x.includes(t)).length;
+    for (let i = 1; i <= 5; i++) {
+      await visitor.command(i % 2 ? "/mydata" : "/delete");
+      await visitor.waitFor(() => visitor.messages().length === i, `answer ${i}`);
+    }
+    expect(count("We have no data stored about you.")).toBe(5);
+    expect(count("There is nothing to delete.")).toBe(2);
+    await visitor.command("/mydata");
+    await visitor.waitText("please try again in 10 minutes");
+    await visitor.command("/delete");
+    await visitor.waitFor(() => visitor.messages().length === 7, "the second refusal");
+    expect(count("please try again in 10 minutes")).toBe(2);
+    expect(count("We have no data stored about you.")).toBe(5);
+    // the limit's counter names the chat: erasure's Redis scrub finds it (the key pattern it uses)
+    const keys = await h.system.ctx.redis.client.keys(`${h.env.ANLAUF_QUEUE_PREFIX}:*:${visitor.id}:*`);
+    expect(keys.some((k) => k.includes(":privacy:"))).toBe(true);
+  });
+
   it("the report still counts the erased client", async () => {
     const b = await createReportBundle(
       { db: h.db.prisma, org: h.org, i18n: await createI18n() },
