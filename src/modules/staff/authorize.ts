@@ -50,7 +50,10 @@ export interface CaseScope {
   agencyId: string | null;
   /** the client withdrew consent to case management */
   consentWithdrawn?: boolean;
-  /** the case manager of the pending offer, if there is one */
+  /**
+   * the case manager of the pending offer, if there is one. (The assignment service also writes them
+   * into the case's cmId while the offer is pending; offer.read does not rely on that.)
+   */
   offeredTo?: string | null;
 }
 
