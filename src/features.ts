@@ -4,7 +4,7 @@ import { appointmentsFeature } from "./app/features/appointments.ts";
 import { casesFeature } from "./app/features/cases.ts";
 import { clientFallbackFeature, createIntakeFeature } from "./app/features/intake.ts";
 import { matchingFeature } from "./app/features/matching.ts";
-import { privacyFeature } from "./app/features/privacy.ts";
+import { createPrivacyFeature } from "./app/features/privacy.ts";
 import { slackFeature } from "./slack/feature.ts";
 import type { FloodLimits } from "./telegram/features/flood.ts";
 import { relayFeature } from "./telegram/features/relay.ts";
@@ -21,7 +21,7 @@ export function allFeatures(opts: FeatureOptions = {}): Feature[] {
   // after every feature that asks for free text; clientFallbackFeature last (it answers whatever no
   // feature handled)
   return [
-    privacyFeature,
+    createPrivacyFeature(opts.flood ? { flood: opts.flood } : {}),
     createIntakeFeature(opts.flood ? { flood: opts.flood } : {}),
     slackFeature(),
     matchingFeature(),

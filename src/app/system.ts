@@ -231,6 +231,7 @@ async function startParts(opts: SystemOptions, stops: Stop[]): Promise<System> {
     health,
     ready: () => true,
     metrics: () => metricsText(producer, started),
+    ...(env.ANLAUF_METRICS_TOKEN ? { metricsToken: env.ANLAUF_METRICS_TOKEN } : {}),
     ...(telegramWebhook ? { telegramWebhook } : {}),
     ...(slack?.requestListener ? { slackEvents: slack.requestListener } : {}),
   });

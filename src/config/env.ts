@@ -38,6 +38,10 @@ export const envSchema = z
       .regex(/^[a-z0-9:_-]+$/)
       .default("anlauf"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** bearer token for /metrics; without it /metrics answers requests from this host only */
+    ANLAUF_METRICS_TOKEN: optional(
+      z.string().regex(/^[A-Za-z0-9._~+/=-]{24,256}$/, "24–256 characters of A–Z, a–z, 0–9 and ._~+/=-"),
+    ),
     TELEGRAM_BOT_TOKEN: optional(z.string().regex(/^\d+:[\w-]{20,}$/, "must look like 123456:ABC-…")),
     TELEGRAM_API_ROOT: url("Bot API root").default("https://api.telegram.org"),
     TELEGRAM_WEBHOOK_URL: optional(url("public HTTPS address of /telegram/webhook")),

@@ -37,16 +37,17 @@ export async function removeQueuedJobs(queues: Queue[], ids: Set<string>, page =
 
 /**
  * Deletes keys under the prefix whose name contains one of the needles (client id, Telegram ids),
- * except the queues' own keys (those go through job.remove()).
+ * except the queues' own keys (those go through job.remove()) and those `keep` names.
  */
 export async function deleteRedisKeys(
   redis: Redis,
   prefix: string,
   needles: string[],
   queueNames: string[],
+  keep: (key: string) => boolean = () => false,
 ): Promise<number> {
   let deleted = 0;
-  const queueKey = (k: string) => queueNames.some((q) => k.startsWith(`${prefix}:${q}:`));
+  const queueKey = (k: string) => keep(k) || queueNames.some((q) => k.startsWith(`${prefix}:${q}:`));
   // the id as a whole key segment: "tg:visitor:42" matches 42, "tg:update:4242" does not
   const patterns = needles.filter(Boolean).flatMap((n) => [`${prefix}:*:${n}`, `${prefix}:*:${n}:*`]);
   for (const pattern of patterns) {

@@ -3,6 +3,7 @@
 // (AssignmentService, CapacityService, RebalanceService …) and from read queries (queries.ts).
 // Authorisation by role happens in the listeners (src/modules/staff/identity.ts); ownership of an
 // offer is checked again inside the service's transaction.
+import type { CaseDetailsData, DetailsRefusal } from "../modules/cases/case-details.service.ts";
 import type { DigestView } from "../modules/cases/monitoring.service.ts";
 import type { StaffActor } from "../modules/staff/authorize.ts";
 
@@ -134,11 +135,11 @@ export interface AssignmentCardData {
     waitingSince: Date;
   };
   why: WhyChosen | null;
-  /** only when the client's consent allows it (see src/modules/staff/consent.ts) */
-  contact: { displayName: string | null; phone: string | null } | null;
-  /** the client allowed relaying messages via Slack */
+  /** the client consented to Slack (relaying messages): decides what the card may carry (staff/consent.ts) */
   relayConsent: boolean;
 }
+
+export type { CaseDetailsData, DetailsRefusal } from "../modules/cases/case-details.service.ts";
 
 export interface LoadRow {
   cmId: string;
@@ -185,6 +186,15 @@ export interface CaseThreadTarget {
 
 export interface CaseQueries {
   assignmentCard(assignmentId: string, now: Date): Promise<AssignmentCardData | null>;
+  /**
+   * The Details of an assignment card for the member of staff who clicked: authorized by the one rule
+   * (offer.read) and audited against that member, not the card's addressee.
+   */
+  caseDetails(
+    assignmentId: string,
+    viewer: StaffActor,
+    now: Date,
+  ): Promise<{ ok: true; details: CaseDetailsData } | { ok: false; code: DetailsRefusal }>;
   cmHome(cmId: string, now: Date): Promise<CmHomeData>;
   /** loads of active case managers of these agencies ("all" = every agency) */
   loads(scope: "all" | readonly string[], now: Date): Promise<LoadRow[]>;

@@ -1,14 +1,17 @@
-// Read models for the Slack surfaces, straight from Prisma. Ids in, plain data out; personal values
-// (name, phone) only where src/modules/staff/consent.ts allows them, decrypted here and nowhere else.
+// Read models for the Slack surfaces, straight from Prisma. Ids in, plain data out. No personal
+// values here: name and phone are decrypted only for the Details modal (cases/case-details.service.ts).
 
 import type { Organisation } from "../config/org.schema.ts";
 import type { Db } from "../db/client.ts";
 import { AuditRepository } from "../modules/audit/audit.repository.ts";
+import { CaseDetailsRepository } from "../modules/cases/case-details.repository.ts";
+import { CaseDetailsService } from "../modules/cases/case-details.service.ts";
 import { ACTIVE_PHASES, loadTeam, type TeamMember } from "../modules/matching/load.repository.ts";
 import { matchPolicyOf } from "../modules/matching/policy.ts";
 import { AccessRepository } from "../modules/staff/access.repository.ts";
+import { CaseAccess } from "../modules/staff/access.service.ts";
 import type { StaffActor } from "../modules/staff/authorize.ts";
-import { mayRelay, mayShowContact } from "../modules/staff/consent.ts";
+import { mayRelay } from "../modules/staff/consent.ts";
 import type { FieldCipher } from "../privacy/crypto.ts";
 import type {
   AssignmentCardData,
@@ -73,18 +76,18 @@ export class PrismaCaseQueries implements CaseQueries {
     private readonly cipher: FieldCipher,
   ) {}
 
-  private decrypt(v: string | null): string | null {
-    if (!v) return null;
-    try {
-      return this.cipher.decrypt(v);
-    } catch {
-      return null;
-    }
-  }
-
   private districtName(id: string): string {
     for (const r of this.org.regions) for (const d of r.districts) if (d.id === id) return d.name;
     return id;
+  }
+
+  caseDetails(assignmentId: string, viewer: StaffActor, now: Date) {
+    return new CaseDetailsService({
+      repo: new CaseDetailsRepository(this.db),
+      access: new CaseAccess(new AccessRepository(this.db), () => now),
+      audit: new AuditRepository(this.db),
+      cipher: this.cipher,
+    }).forAssignment(assignmentId, viewer, now);
   }
 
   async assignmentCard(assignmentId: string, _now: Date): Promise<AssignmentCardData | null> {
@@ -110,7 +113,7 @@ export class PrismaCaseQueries implements CaseQueries {
             persons: true,
             districtId: true,
             clientId: true,
-            client: { select: { displayName: true, phone: true, consents: consentSelect } },
+            client: { select: { consents: consentSelect } },
             intake: {
               select: {
                 household: true,
@@ -136,25 +139,6 @@ export class PrismaCaseQueries implements CaseQueries {
         })
       : null;
     const k = a.case;
-    const consents = k.client.consents;
-    const showContact = mayShowContact(consents, a.status);
-    const contact = showContact
-      ? { displayName: this.decrypt(k.client.displayName), phone: this.decrypt(k.client.phone) }
-      : null;
-    // every disclosure of personal data to staff is audited (who saw what, for which case)
-    if (contact && (contact.displayName || contact.phone))
-      await new AuditRepository(this.db).record({
-        actor: `cm:${a.cmId}`,
-        action: "personal_data.shown",
-        caseId: k.id,
-        clientId: k.clientId,
-        data: {
-          surface: "slack_assignment_card",
-          fields: [contact.displayName ? "displayName" : null, contact.phone ? "phone" : null].filter(
-            (f): f is string => f !== null,
-          ),
-        },
-      });
     return {
       assignmentId: a.id,
       status: a.status,
@@ -181,8 +165,7 @@ export class PrismaCaseQueries implements CaseQueries {
         waitingSince: k.intake.waitlistEntry?.enqueuedAt ?? k.intake.submittedAt,
       },
       why: decision ? whyFromDecision(decision.candidates, a.cmId) : null,
-      contact,
-      relayConsent: mayRelay(consents),
+      relayConsent: mayRelay(k.client.consents),
     };
   }
 

@@ -8,6 +8,7 @@ import {
   onAccept,
   onDeclineClicked,
   onDeclineSubmitted,
+  onDetails,
   onProposeAppointment,
 } from "./listeners/assignment.ts";
 import type { ListenerArgs, ListenerDeps } from "./listeners/common.ts";
@@ -44,6 +45,7 @@ export function registerListeners(app: SlackApp, deps: ListenerDeps): void {
   app.action(ACTIONS.accept, l(onAccept));
   app.action(ACTIONS.decline, l(onDeclineClicked));
   app.action(ACTIONS.propose, l(onProposeAppointment));
+  app.action(ACTIONS.details, l(onDetails));
   app.view(VIEWS.decline, l(onDeclineSubmitted));
 
   app.action(

@@ -115,6 +115,39 @@ describe("client rights in the bot", () => {
     await person.waitText("We have no data stored about you.");
   });
 
+  it("/mydata and /delete are limited per chat: the sixth in ten minutes is refused politely", async () => {
+    const visitor = h.person({ id: 870_000_000 + Math.floor(Math.random() * 1_000_000), languageCode: "en" });
+    const count = (t: string) => visitor.texts().filter((x) => x.includes(t)).length;
+    for (let i = 1; i <= 5; i++) {
+      await visitor.command(i % 2 ? "/mydata" : "/delete");
+      await visitor.waitFor(() => visitor.messages().length === i, `answer ${i}`);
+    }
+    expect(count("We have no data stored about you.")).toBe(5);
+    expect(count("There is nothing to delete.")).toBe(2);
+    await visitor.command("/mydata");
+    await visitor.waitText("please try again in 10 minutes");
+    await visitor.command("/delete");
+    await visitor.waitFor(() => visitor.messages().length === 7, "the second refusal");
+    expect(count("please try again in 10 minutes")).toBe(2);
+    expect(count("We have no data stored about you.")).toBe(5);
+    // the limit's counter names the chat: erasure's Redis scrub finds it (the key pattern it uses)
+    const keys = await h.system.ctx.redis.client.keys(`${h.env.ANLAUF_QUEUE_PREFIX}:*:${visitor.id}:*`);
+    expect(keys.some((k) => k.includes(":privacy:"))).toBe(true);
+  });
+
+  it("/mydata counts against the chat's flood guard too: past 20 in 10 s one 'slow down', then silence", async () => {
+    const flooder = h.person({ id: 860_000_000 + Math.floor(Math.random() * 1_000_000), languageCode: "en" });
+    for (let i = 0; i < 23; i++) await flooder.command("/mydata");
+    await flooder.waitText("That was a lot of messages at once");
+    await new Promise((r) => setTimeout(r, 500));
+    const texts = flooder.texts();
+    expect(texts.filter((x) => x.includes("That was a lot of messages")).length).toBe(1);
+    // 5 answers, 15 "try again later", the warning; the last two dropped
+    expect(texts.filter((x) => x.includes("We have no data stored about you.")).length).toBe(5);
+    expect(texts.filter((x) => x.includes("please try again in 10 minutes")).length).toBe(15);
+    expect(texts).toHaveLength(21);
+  });
+
   it("the report still counts the erased client", async () => {
     const b = await createReportBundle(
       { db: h.db.prisma, org: h.org, i18n: await createI18n() },

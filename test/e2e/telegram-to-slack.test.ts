@@ -122,7 +122,33 @@ describe("Telegram intake → Slack assignment → Accept → /status", () => {
           : undefined,
       "assignment accepted",
     );
-    await slack.waitFor((c) => c.method === "chat.update" && c.args.ts === stored.slackTs, 20_000);
+    const accepted = await slack.waitFor(
+      (c) => c.method === "chat.update" && c.args.ts === stored.slackTs,
+      20_000,
+    );
+    // the card is a stored Slack message: the name stays off it even after acceptance
+    expect(JSON.stringify(accepted.args)).not.toContain("Olena");
+    // the case manager opens Details: the first name shows in the modal, and the look is audited
+    const before = slack.calls.length;
+    const details = interactionBody(
+      blockAction({
+        user: assignment.cm.slackUserId,
+        actionId: "asg.details",
+        value: assignment.id,
+        channel: stored.slackChannel!,
+        messageTs: stored.slackTs!,
+      }),
+    );
+    await fetch(`http://127.0.0.1:${h.system.port}/slack/events`, {
+      method: "POST",
+      headers: signedHeaders(details),
+      body: details,
+    });
+    const modal = await slack.waitFor(
+      (c) => c.method === "views.open" && slack.calls.indexOf(c) >= before,
+      20_000,
+    );
+    expect(JSON.stringify(modal.args.view)).toContain("Olena");
 
     // the client's /status now names the case manager's first name and agency, in Ukrainian
     const firstName = assignment.cm.name.split(" ")[0]!;
@@ -140,11 +166,13 @@ describe("Telegram intake → Slack assignment → Accept → /status", () => {
     expect(row.body).toMatch(/^v1\./); // encrypted at rest
 
     // both disclosures to staff are in the audit log: the relayed message, and (after acceptance,
-    // with consent) the first name on the card
+    // with consent) the first name in the Details modal, against the case manager who looked
     const audit = await db.auditLog.findMany({ where: { caseId: assignment.caseId } });
     const actions = audit.map((a) => a.action);
     expect(actions).toContain("personal_data.relayed");
-    expect(actions).toContain("personal_data.shown");
+    expect(audit.find((a) => a.action === "case.details_read")).toMatchObject({
+      actor: `cm:${assignment.cmId}`,
+    });
     expect(JSON.stringify(audit.map((a) => a.data))).not.toContain("Olena");
 
     // nothing personal in the application log of the whole run (names, message text, Telegram ids)

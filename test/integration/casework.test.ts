@@ -121,6 +121,23 @@ describe("case file", () => {
     expect(reads).toBe(2);
   });
 
+  it("shows name and phone only once accepted and with case-management consent", async () => {
+    const c = await newCase("cw1b");
+    await db.prisma.case.update({ where: { id: c.caseId }, data: { phase: "pending_acceptance" } });
+    const offered = (await svc.caseFile(c.caseId, anna)) as CaseFile;
+    expect(offered.displayName).toBeNull();
+    expect(offered.phone).toBeNull();
+    expect(offered.pseudonym).toBeTruthy();
+    await db.prisma.case.update({ where: { id: c.caseId }, data: { phase: "first_consultation" } });
+    expect(((await svc.caseFile(c.caseId, anna)) as CaseFile).displayName).toBe(c.personal.name);
+    await db.prisma.consent.create({
+      data: { clientId: c.clientId, purpose: "case_management", version: "2026-11", granted: false },
+    });
+    const withdrawn = (await svc.caseFile(c.caseId, anna)) as CaseFile;
+    expect(withdrawn.displayName).toBeNull();
+    expect(withdrawn.phone).toBeNull();
+  });
+
   it("has a German and an English label for every code", () => {
     for (const lng of ["de", "en"]) {
       const t = i18n.getFixedT(lng, "casework");

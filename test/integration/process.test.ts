@@ -41,13 +41,22 @@ describe("npm start", () => {
         REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
         PORT: String(port),
         LOG_LEVEL: "info",
+        ANLAUF_METRICS_TOKEN: "process-test-metrics-token-0123",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stdout?.on("data", (d: Buffer) => out.push(d.toString()));
     child.stderr?.on("data", (d: Buffer) => out.push(d.toString()));
     const res = await waitForHealth(port, 60_000);
-    expect(await res.json()).toMatchObject({ checks: { postgres: { ok: true }, redis: { ok: true } } });
+    expect(await res.json()).toEqual({ status: "ok" });
+    // ANLAUF_METRICS_TOKEN from the environment guards /metrics, even from this host
+    const metrics = `http://127.0.0.1:${port}/metrics`;
+    expect((await fetch(metrics)).status).toBe(401);
+    const m = await fetch(metrics, { headers: { authorization: "Bearer process-test-metrics-token-0123" } });
+    expect(m.status).toBe(200);
+    const text = await m.text();
+    expect(text).toContain('anlauf_check_up{check="postgres"} 1');
+    expect(text).toContain('anlauf_check_up{check="redis"} 1');
     const logs = out.join("");
     expect(logs).toMatch(/telegram bot not started: TELEGRAM_BOT_TOKEN is not set/);
     expect(logs).toMatch(/slack app not started: SLACK_BOT_TOKEN is not set/);

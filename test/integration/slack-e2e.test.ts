@@ -142,9 +142,26 @@ describe("assignment card end to end", () => {
       (c) => c.method === "chat.update" && c.args.ts === ts && blocksOf(c).includes("Angenommen"),
     );
     expect(update.args.channel).toBe(`D${cmSlack}`);
-    // accepted + case_management consent: the contact details may show now
-    expect(blocksOf(update)).toContain("Amira Testperson");
+    // a card is a stored Slack message: name and phone never on it, only in the audited Details modal
+    expect(blocksOf(update)).not.toContain("Amira Testperson");
     expect(blocksOf(update)).not.toContain("asg.accept");
+    expect(blocksOf(update)).toContain("asg.details");
+    const before = peer.calls.length;
+    await postForm(
+      interactionBody(
+        blockAction({
+          user: cmSlack,
+          actionId: "asg.details",
+          value: assignmentId,
+          channel: `D${cmSlack}`,
+          messageTs: ts,
+        }),
+      ),
+    );
+    // accepted + case_management consent: the contact details show in the modal
+    const details = await peer.waitFor((c) => c.method === "views.open" && peer.calls.indexOf(c) >= before);
+    expect(JSON.stringify(details.args.view)).toContain("Amira Testperson");
+    expect(JSON.stringify(details.args.view)).toContain("5550199");
     const a = await sys.ctx.db.assignment.findUniqueOrThrow({
       where: { id: assignmentId },
       include: { case: true },

@@ -13,6 +13,13 @@ describe("parseEnv", () => {
     expect(env.SLACK_API_URL).toBe("https://slack.com/api/");
     expect(env.ANLAUF_ROLE).toBe("all");
     expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.ANLAUF_METRICS_TOKEN).toBeUndefined();
+  });
+
+  it("takes a metrics token", () => {
+    const token = "Zm9vYmFyYmF6cXV4cXV1eA-_~.+/=";
+    expect(parseEnv({ ...base, ANLAUF_METRICS_TOKEN: token }).ANLAUF_METRICS_TOKEN).toBe(token);
+    expect(parseEnv({ ...base, ANLAUF_METRICS_TOKEN: "" }).ANLAUF_METRICS_TOKEN).toBeUndefined();
   });
 
   it("treats empty strings as unset", () => {
@@ -56,6 +63,8 @@ describe("parseEnv", () => {
     [{ SLACK_BOT_TOKEN: "xoxb-1" }, "SLACK_SIGNING_SECRET"],
     [{ SLACK_SIGNING_SECRET: "0123456789abcdef0123" }, "SLACK_BOT_TOKEN"],
     [{ ANLAUF_ENCRYPTION_KEYS: "k1:tooshort" }, "ANLAUF_ENCRYPTION_KEYS"],
+    [{ ANLAUF_METRICS_TOKEN: "short" }, "ANLAUF_METRICS_TOKEN"],
+    [{ ANLAUF_METRICS_TOKEN: "has spaces in it which is not a token" }, "ANLAUF_METRICS_TOKEN"],
   ])("cross-field rule %o requires %s", (extra, field) => {
     expect(() => parseEnv({ ...base, ...extra })).toThrow(field);
   });

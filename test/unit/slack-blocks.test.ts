@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createI18n } from "../../src/i18n/index.ts";
 import { digestFigures } from "../../src/modules/staff/digest.ts";
-import { ACTIONS, buildAssignmentCard } from "../../src/slack/blocks/assignment-card.ts";
+import { ACTIONS, buildAssignmentCard, caseDetailsModal } from "../../src/slack/blocks/assignment-card.ts";
 import {
   capBlocks,
   context,
@@ -22,7 +22,7 @@ import {
   VIEWS,
 } from "../../src/slack/blocks/modals.ts";
 import { staffT } from "../../src/slack/i18n.ts";
-import type { CmHomeData } from "../../src/slack/ports.ts";
+import type { AssignmentCardData, CmHomeData } from "../../src/slack/ports.ts";
 import { cardData, load, NOW, PEOPLE, staff } from "./slack-fakes.ts";
 
 let de: T;
@@ -60,6 +60,7 @@ describe("assignment card", () => {
       [ACTIONS.accept, cardData().assignmentId],
       [ACTIONS.decline, cardData().assignmentId],
       [ACTIONS.propose, cardData().assignmentId],
+      [ACTIONS.details, cardData().assignmentId],
     ]);
     expect(card.blocks.length).toBeLessThanOrEqual(MAX_MESSAGE_BLOCKS);
     expect(card.text).toContain("BI-2611-7Q4K");
@@ -77,21 +78,76 @@ describe("assignment card", () => {
     expect(actionsOf(accepted.blocks).map((e) => [e.action_id, e.value])).toEqual([
       [ACTIONS.caseView, cardData().case.id],
       [ACTIONS.propose, cardData().assignmentId],
+      [ACTIONS.details, cardData().assignmentId],
     ]);
   });
 
-  it("never shows name or phone without consent data, and shows them when the query allowed it", () => {
-    const secret = { displayName: "Amira Secretname", phone: "+49 170 5550101" };
-    const without = json(
-      buildAssignmentCard(cardData({ status: "accepted", decidedAt: NOW, contact: null }), de, "de", NOW),
-    );
-    expect(without).not.toContain("Secretname");
-    expect(without).not.toContain("5550101");
-    const withContact = json(
-      buildAssignmentCard(cardData({ status: "accepted", decidedAt: NOW, contact: secret }), de, "de", NOW),
-    );
-    expect(withContact).toContain("Amira Secretname");
-    expect(withContact).toContain("5550101");
+  // Slack consent decides what a stored card may carry (staff/consent.ts cardContent)
+  const sensitive = (over: Partial<AssignmentCardData> = {}) => {
+    const d = cardData(over);
+    d.case.topics = ["work", "health"];
+    d.case.urgency = ["eviction", "health_emergency"];
+    return d;
+  };
+
+  it("without Slack consent the card is pseudonymous: no health topic or signal, no triage, no priority", () => {
+    for (const status of ["pending", "accepted"] as const) {
+      const card = buildAssignmentCard(
+        sensitive({ status, decidedAt: status === "pending" ? null : NOW, relayConsent: false }),
+        de,
+        "de",
+        NOW,
+      );
+      const all = json(card) + card.text;
+      for (const s of ["BI-2611-7Q4K", "Heepen", "Arbeit", "AR, DE", "Wohnungsverlust droht", "Familie, 4"])
+        expect(all).toContain(s);
+      for (const s of ["Gesundheit", "Gesundheitliche Notlage", "Dringend: Case Management", "Priorität"])
+        expect(all, `${status}: ${s}`).not.toContain(s);
+      expect(all).toContain("Ohne Einwilligung der Person in Slack");
+      expect(actionsOf(card.blocks).map((e) => e.action_id)).toContain(ACTIONS.details);
+    }
+    // "none given" would be a lie when a signal is withheld: a dash instead, with or without one
+    const noSignals = cardData({ relayConsent: false });
+    noSignals.case.urgency = [];
+    const withheldOnly = cardData({ relayConsent: false });
+    withheldOnly.case.urgency = ["health_emergency"];
+    const a = json(buildAssignmentCard(noSignals, de, "de", NOW).blocks);
+    const b = json(buildAssignmentCard(withheldOnly, de, "de", NOW).blocks);
+    expect(a).not.toContain("keine angegeben");
+    expect(a).toBe(b.replace(withheldOnly.assignmentId, noSignals.assignmentId));
+  });
+
+  it("with Slack consent the card shows topics, signals and triage, but never name or phone", () => {
+    const card = buildAssignmentCard(sensitive({ status: "accepted", decidedAt: NOW }), de, "de", NOW);
+    const all = json(card);
+    for (const s of ["Gesundheit", "Gesundheitliche Notlage", "Dringend: Case Management", "Priorität"])
+      expect(all).toContain(s);
+    expect(all).not.toContain("Ohne Einwilligung der Person in Slack");
+    expect(all).toContain("Details");
+  });
+
+  it("the Details modal shows what the card withholds, and the contact only when the query allowed it", () => {
+    const base = {
+      assignmentId: cardData().assignmentId,
+      status: "pending" as const,
+      referenceCode: "BI-2611-7Q4K",
+      topics: ["work", "health"],
+      urgency: ["health_emergency"],
+      triageReason: "urgent_case_management",
+      priority: 31,
+      contact: null,
+      relayConsent: false,
+    };
+    const pending = json(caseDetailsModal(base, de));
+    for (const s of ["Details BI-2611-7Q4K", "Gesundheit", "Gesundheitliche Notlage", "Dringend", "31"])
+      expect(pending).toContain(s);
+    expect(pending).toContain("erst, wenn der Fall angenommen ist");
+    expect(pending).toContain("protokolliert");
+    const secret = { displayName: "Amira <!here> Secretname", phone: "+49 170 5550101" };
+    const accepted = json(caseDetailsModal({ ...base, status: "accepted", contact: secret }, de));
+    expect(accepted).toContain("Amira &lt;!here&gt; Secretname");
+    expect(accepted).toContain("5550101");
+    expect(accepted).not.toContain("<!here>");
   });
 
   it("says whether the client's messages are relayed", () => {

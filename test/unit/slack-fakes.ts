@@ -75,7 +75,6 @@ export function cardData(over: Partial<AssignmentCardData> = {}): AssignmentCard
       fairShare: 14.5,
       candidates: 6,
     },
-    contact: null,
     relayConsent: true,
     ...over,
   };
@@ -106,6 +105,7 @@ export interface Calls {
   propose: string[];
   homes: string[];
   replies: unknown[];
+  details: [string, string][];
 }
 
 export function fakePorts(
@@ -113,6 +113,7 @@ export function fakePorts(
   state: { card?: AssignmentCardData | null; proposal?: ProposalView | null } = {},
 ) {
   const calls: Calls = {
+    details: [],
     accept: [],
     decline: [],
     capacity: [],
@@ -201,6 +202,29 @@ export function fakePorts(
     },
     queries: {
       assignmentCard: async (id) => (card && id === card.assignmentId ? card : null),
+      // the real one asks staff/authorize.ts; here: only the card's addressee, contact after acceptance
+      caseDetails: async (id, viewer) => {
+        calls.details.push([id, viewer.id]);
+        if (!card || id !== card.assignmentId) return { ok: false, code: "not_found" };
+        if (viewer.id !== card.cm.id) return { ok: false, code: "not_responsible" };
+        return {
+          ok: true,
+          details: {
+            assignmentId: card.assignmentId,
+            status: card.status,
+            referenceCode: card.case.referenceCode,
+            topics: card.case.topics,
+            urgency: card.case.urgency,
+            triageReason: card.case.triageReason,
+            priority: card.case.priority,
+            contact:
+              card.status === "accepted"
+                ? { displayName: "Amira Secretname", phone: "+49 170 5550101" }
+                : null,
+            relayConsent: card.relayConsent,
+          },
+        };
+      },
       cmHome: async () => cmHome,
       loads: async (scope) =>
         all

@@ -7,6 +7,7 @@ import {
   onAccept,
   onDeclineClicked,
   onDeclineSubmitted,
+  onDetails,
   onProposeAppointment,
 } from "../../src/slack/listeners/assignment.ts";
 import { submitWithin } from "../../src/slack/listeners/common.ts";
@@ -122,6 +123,38 @@ describe("accept", () => {
     await onAccept(args(slack, click(PEOPLE.cm.slackUserId, ACTIONS.accept, ASG)), deps);
     expect(slack.acks).toHaveLength(1);
     expect(slack.ephemerals[0]!.text).toContain("Es wurde nichts geändert");
+  });
+});
+
+describe("details", () => {
+  it("opens the modal for the clicker, asking the query about the clicker (not the addressee)", async () => {
+    const { deps, calls, slack } = await setup({
+      card: cardData({ status: "accepted", decidedAt: NOW, relayConsent: false }),
+    });
+    await onDetails(args(slack, click(PEOPLE.cm.slackUserId, ACTIONS.details, ASG)), deps);
+    expect(slack.acks).toHaveLength(1);
+    expect(calls.details).toEqual([[ASG, PEOPLE.cm.id]]);
+    expect(slack.opened).toHaveLength(1);
+    expect(JSON.stringify(slack.opened[0]!.view)).toContain("Amira Secretname");
+    expect(slack.ephemerals).toEqual([]);
+  });
+
+  it("someone the rule refuses gets a private refusal and no modal", async () => {
+    const { deps, calls, slack } = await setup();
+    await onDetails(args(slack, click(PEOPLE.other.slackUserId, ACTIONS.details, ASG)), deps);
+    expect(calls.details).toEqual([[ASG, PEOPLE.other.id]]);
+    expect(slack.opened).toEqual([]);
+    expect(slack.ephemerals[0]!.text).toContain("not allowed");
+  });
+
+  it("unknown users and tampered values never reach the query", async () => {
+    const { deps, calls, slack } = await setup();
+    await onDetails(args(slack, click("UNOBODY999", ACTIONS.details, ASG)), deps);
+    await onDetails(args(slack, click(PEOPLE.inactive.slackUserId, ACTIONS.details, ASG)), deps);
+    await onDetails(args(slack, click(PEOPLE.cm.slackUserId, ACTIONS.details, "x' OR 1=1")), deps);
+    expect(calls.details).toEqual([]);
+    expect(slack.opened).toEqual([]);
+    expect(slack.ephemerals).toHaveLength(3);
   });
 });
 

@@ -36,6 +36,11 @@ const cityCase: CaseScope = { cmId: "nasrin", agencyId: "social-office" };
 const drkCase: CaseScope = { cmId: "drk-cm", agencyId: "drk" };
 const waiting: CaseScope = { cmId: null, agencyId: null };
 const withdrawn: CaseScope = { ...cityCase, consentWithdrawn: true };
+/** offered to a DRK case manager: nobody holds it yet, the pending offer's agency is DRK */
+const offered: CaseScope = { cmId: null, agencyId: "drk", offeredTo: "drk-cm" };
+/** a welfare lead of an agency that has nothing to do with the offer */
+const cityLeadOfNothing = () =>
+  staff({ id: "awo-lead", teamLead: true, agencyId: "awo", agencyKind: "welfare" });
 
 const WORK: CaseAction[] = [
   "case.read",
@@ -48,7 +53,7 @@ const WORK: CaseAction[] = [
 const SUPERVISION: CaseAction[] = ["case.reassign", "case.reopen"];
 
 type Row = [string, StaffActor | null, CaseScope, CaseAction[], AuthDecision];
-const ok = (via: "own" | "deputy" | "supervision"): AuthDecision => ({ ok: true, via });
+const ok = (via: "own" | "deputy" | "offered" | "supervision"): AuthDecision => ({ ok: true, via });
 const no = (code: "unknown_staff" | "not_responsible" | "consent_withdrawn"): AuthDecision => ({
   ok: false,
   code,
@@ -139,6 +144,26 @@ const table: Row[] = [
     no("consent_withdrawn"),
   ],
   ["work on a withdrawn case stays with its holders", cm, withdrawn, ["case.read"], ok("own")],
+  ["the offered case manager reads the offer's details", drkCm, offered, ["offer.read"], ok("offered")],
+  ["and nothing else until they accept", drkCm, offered, [...WORK, ...SUPERVISION], no("not_responsible")],
+  ["another case manager does not read the offer", cm, offered, ["offer.read"], no("not_responsible")],
+  [
+    "a lead of another agency does not either",
+    cityLeadOfNothing(),
+    offered,
+    ["offer.read"],
+    no("not_responsible"),
+  ],
+  ["the offering agency's lead does", drkLead, offered, ["offer.read"], ok("supervision")],
+  ["the holder reads the details of their accepted case", cm, cityCase, ["offer.read"], ok("own")],
+  ["their deputy too", deputy, cityCase, ["offer.read"], ok("deputy")],
+  [
+    "a deactivated offered case manager does not",
+    { ...drkCm, active: false },
+    offered,
+    ["offer.read"],
+    no("unknown_staff"),
+  ],
 ];
 
 describe("authorize(actor, action, case)", () => {

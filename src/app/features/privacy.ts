@@ -7,7 +7,10 @@
 //
 // Registered in src/features.ts BEFORE the intake feature, so these commands win over its
 // placeholders. That also means the intake guard has not run yet: this composer does its own checks
-// (private chats only, signed and fresh callback data).
+// (private chats only, signed and fresh callback data) and goes through the same per-chat flood
+// guard (same Redis counter), and /mydata and /delete have a limit of their own on top: an export
+// decrypts everything and a visitor's /delete scans Redis, so a chat gets a few of them per ten
+// minutes, then the localized "try again in 10 minutes".
 import { Composer, InlineKeyboard, InputFile } from "grammy";
 import { retentionOf } from "../../config/org.schema.ts";
 import { AuditRepository } from "../../modules/audit/audit.repository.ts";
@@ -18,6 +21,7 @@ import { QUEUES } from "../../queue/jobs.ts";
 import { deleteRedisKeys, redisScrubber } from "../../queue/scrub.ts";
 import { type CallbackCodec, createCallbackCodec } from "../../telegram/callback-data.ts";
 import type { BotContext } from "../../telegram/context.ts";
+import { FloodGuard, type FloodLimits } from "../../telegram/features/flood.ts";
 import { callbackSecret } from "../../telegram/features/shared.ts";
 import type { AppContext, Feature } from "../feature.ts";
 
@@ -38,19 +42,52 @@ export function erasureServiceOf(app: AppContext): ErasureService {
   });
 }
 
+/** /mydata and /delete per chat: 5 in 10 minutes, then 10 minutes of "try again later" */
+export const PRIVACY_LIMITS: FloodLimits = { windowMs: 600_000, max: 5, blockMs: 600_000 };
+
+export interface PrivacyOptions {
+  /** the client flood limit shared with the intake guard (tests relax it) */
+  flood?: Partial<FloodLimits>;
+  /** the limit of /mydata and /delete */
+  limits?: Partial<FloodLimits>;
+}
+
 const minuteOf = (d: Date) => Math.floor(d.getTime() / 60_000);
 
 export function privacyComposer(
   app: AppContext,
   codec: CallbackCodec = createCallbackCodec(callbackSecret(app)),
+  opts: PrivacyOptions = {},
 ) {
   const c = new Composer<BotContext>();
   const pm = c.filter((ctx) => ctx.chat?.type === "private" && !!ctx.from && !ctx.from.is_bot);
   const t = (ctx: BotContext, key: string, params?: Record<string, unknown>) =>
     app.i18n.t(`privacy:${key}`, { lng: ctx.locale, ...params }) as string;
   const audit = new AuditRepository(app.db);
+  const prefix = app.env.ANLAUF_QUEUE_PREFIX;
+  // the intake guard's counter (same key): a privacy command is one more update of the chat
+  const flood = new FloodGuard(app.redis.client, prefix, opts.flood);
+  // its own keys under "<prefix>:privacy:…:<chatId>:…", so erasure's Redis scrub finds them
+  const own = new FloodGuard(app.redis.client, `${prefix}:privacy`, { ...PRIVACY_LIMITS, ...opts.limits });
+
+  /** false: the update was answered (or dropped) here and goes no further */
+  const admitted = async (ctx: BotContext, command: boolean): Promise<boolean> => {
+    const chatId = ctx.chat!.id;
+    const v = await flood.hit(chatId);
+    if (v !== "ok") {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
+      if (v === "warn") await ctx.reply(app.i18n.t("client:errors.slowDown", { lng: ctx.locale }) as string);
+      return false;
+    }
+    if (!command) return true;
+    if ((await own.hit(chatId)) === "ok") return true;
+    // answered every time (the flood guard above bounds how often): silence would look broken
+    await ctx.reply(t(ctx, "limited"));
+    return false;
+  };
 
   pm.command("mydata", async (ctx) => {
+    if (!(await admitted(ctx, true))) return;
     const clientId = ctx.clientId;
     const doc = clientId ? await exportClientData(app.db, app.cipher, clientId) : null;
     if (!clientId || !doc) {
@@ -78,13 +115,13 @@ export function privacyComposer(
   });
 
   pm.command("delete", async (ctx) => {
+    if (!(await admitted(ctx, true))) return;
     if (!ctx.clientId) {
-      // a visitor or an already erased client: at most some visitor state in Redis is left
-      await deleteRedisKeys(
-        app.redis.client,
-        app.env.ANLAUF_QUEUE_PREFIX,
-        [String(ctx.from!.id)],
-        Object.values(QUEUES),
+      // a visitor or an already erased client: at most some visitor state in Redis is left. The
+      // limit's own counter stays (it expires within ten minutes by itself): else every /delete
+      // would reset the limit that bounds this very scan
+      await deleteRedisKeys(app.redis.client, prefix, [String(ctx.from!.id)], Object.values(QUEUES), (k) =>
+        k.startsWith(`${prefix}:privacy:`),
       );
       await ctx.reply(t(ctx, "delete.nothing"));
       return;
@@ -100,6 +137,7 @@ export function privacyComposer(
   c.on("callback_query:data", async (ctx, next) => {
     const raw = ctx.callbackQuery.data;
     if (!raw.startsWith("pv:")) return next();
+    if (ctx.chat?.type === "private" && !(await admitted(ctx, false))) return;
     const decoded = codec.decode(raw);
     const [, what, answer, minute] = decoded.ok ? decoded.parts : [];
     if (!decoded.ok || what !== "del" || ctx.chat?.type !== "private") {
@@ -136,9 +174,9 @@ export function privacyComposer(
   return c;
 }
 
-export const privacyFeature: Feature = {
+export const createPrivacyFeature = (opts: PrivacyOptions = {}): Feature => ({
   name: "privacy",
-  telegram: (app) => privacyComposer(app),
+  telegram: (app) => privacyComposer(app, undefined, opts),
   jobs: (app) => ({
     "privacy.retention": async () => {
       const policy = retentionOf(app.org);
@@ -161,4 +199,6 @@ export const privacyFeature: Feature = {
         { name: "privacy.retention", data: {} },
       );
   },
-};
+});
+
+export const privacyFeature: Feature = createPrivacyFeature();

@@ -3,6 +3,7 @@
 // referrals, due dates, history), decrypted for staff who may read it and recorded in the audit log
 // as a read of personal data. Read side of the case work (casework.service.ts is the write side).
 import type { FieldCipher } from "../../privacy/crypto.ts";
+import { consentGranted } from "../staff/consent.ts";
 import type { CaseworkRepository } from "./casework.repository.ts";
 import { toChase } from "./casework.ts";
 import { LIFE_AREAS, type LifeArea, type ReferralStatusCode, TOPIC_AREAS } from "./codes.ts";
@@ -102,6 +103,12 @@ export class CaseFileService {
       granted: k.granted && !k.withdrawnAt,
       at: k.withdrawnAt ?? k.decidedAt,
     }));
+    // the same rule as the card's Details (staff/consent.ts): who the person is only once the case
+    // is accepted and with the counselling agreement; an offered case manager may still decline
+    const showContact =
+      c.phase !== "waiting" &&
+      c.phase !== "pending_acceptance" &&
+      consentGranted(c.client.consents, "case_management");
     const named = c.intake.topics.flatMap((t) => TOPIC_AREAS[t as keyof typeof TOPIC_AREAS] ?? []);
     const areaOrder = [...new Set([...named, ...LIFE_AREAS])];
     const a = c.assessments[0];
@@ -112,8 +119,8 @@ export class CaseFileService {
       phase: c.phase,
       cmName: c.cm?.name ?? null,
       pseudonym: c.client.pseudonym,
-      displayName: this.decrypt(c.client.displayName),
-      phone: this.decrypt(c.client.phone),
+      displayName: showContact ? this.decrypt(c.client.displayName) : null,
+      phone: showContact ? this.decrypt(c.client.phone) : null,
       locale: c.client.locale,
       originCountry: c.client.originCountry,
       persons: c.persons,

@@ -73,7 +73,7 @@ export class AccessRepository {
         cm: { select: { agencyId: true } },
         assignments: {
           where: { status: "pending" },
-          select: { cm: { select: { agencyId: true } } },
+          select: { cmId: true, cm: { select: { agencyId: true } } },
           take: 1,
         },
         client: {
@@ -94,6 +94,7 @@ export class AccessRepository {
       cmId: c.cmId,
       agencyId: c.cm?.agencyId ?? c.assignments[0]?.cm.agencyId ?? null,
       consentWithdrawn: consent ? !consent.granted || consent.withdrawnAt !== null : false,
+      offeredTo: c.assignments[0]?.cmId ?? null,
     };
   }
 

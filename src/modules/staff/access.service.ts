@@ -17,7 +17,13 @@ export type AccessReader = Pick<
 >;
 
 export type AccessResult =
-  | { ok: true; actor: StaffActor; scope: CaseScope; caseId: string; via: "own" | "deputy" | "supervision" }
+  | {
+      ok: true;
+      actor: StaffActor;
+      scope: CaseScope;
+      caseId: string;
+      via: "own" | "deputy" | "offered" | "supervision";
+    }
   | { ok: false; code: AuthRefusal | "not_found"; actor: StaffActor | null };
 
 /** The single check: actor (by Slack user or case-manager id) × action × case (or appointment). */

@@ -5,6 +5,8 @@
 //
 // - Unknown Slack users and case managers removed from the organisation file (inactive) may do nothing.
 // - The responsible case manager may read and work on their case.
+// - The case manager a case is offered to may read the offer's details (what a card withholds) so
+//   they can decide; nothing else until they accept (not the case file, not the thread).
 // - A deputy named on an absence of the responsible case manager may do the same while it lasts.
 // - A team lead may do it for the cases of the agencies they supervise (identity.ts: a municipal lead
 //   supervises every agency, a welfare agency's lead their own agency only). A case nobody holds yet
@@ -18,6 +20,8 @@ import { inScope, type StaffMember, supervisionScope } from "./identity.ts";
 export const CASE_ACTIONS = [
   /** open the case view with personal data (audited) */
   "case.read",
+  /** the Details of an assignment card: what the card withholds (audited) */
+  "offer.read",
   /** phases, goals, assessment, referrals, conferences, monitoring dates, quick replies */
   "case.work",
   "case.close",
@@ -46,11 +50,16 @@ export interface CaseScope {
   agencyId: string | null;
   /** the client withdrew consent to case management */
   consentWithdrawn?: boolean;
+  /**
+   * the case manager of the pending offer, if there is one. (The assignment service also writes them
+   * into the case's cmId while the offer is pending; offer.read does not rely on that.)
+   */
+  offeredTo?: string | null;
 }
 
 export type AuthRefusal = "unknown_staff" | "not_responsible" | "consent_withdrawn";
 export type AuthDecision =
-  | { ok: true; via: "own" | "deputy" | "supervision" }
+  | { ok: true; via: "own" | "deputy" | "offered" | "supervision" }
   | { ok: false; code: AuthRefusal };
 
 const SUPERVISION_ONLY: ReadonlySet<CaseAction> = new Set(["case.reassign", "case.reopen"]);
@@ -64,6 +73,8 @@ function supervises(actor: StaffMember, kase: CaseScope): boolean {
 export function authorize(actor: StaffActor | null, action: CaseAction, kase: CaseScope): AuthDecision {
   if (!actor?.active) return { ok: false, code: "unknown_staff" };
   if (action === "case.reopen" && kase.consentWithdrawn) return { ok: false, code: "consent_withdrawn" };
+  if (action === "offer.read" && kase.offeredTo && kase.offeredTo === actor.id)
+    return { ok: true, via: "offered" };
   if (!SUPERVISION_ONLY.has(action) && kase.cmId !== null) {
     if (kase.cmId === actor.id) return { ok: true, via: "own" };
     if (actor.deputyFor.includes(kase.cmId)) return { ok: true, via: "deputy" };

@@ -1,11 +1,14 @@
 // The assignment card a case manager gets as a DM: the pseudonymous case summary, why they were
 // chosen, and Accept / Decline / Propose appointment while the offer is pending. After a decision the
 // same message is updated in place (chat.update) and shows the outcome instead of the buttons.
-// Pure: everything it shows comes in `AssignmentCardData`; contact details only when the query put
-// them there (consent, see src/modules/staff/consent.ts).
+// Pure: everything it shows comes in `AssignmentCardData`, filtered by the Slack-consent decision
+// (src/modules/staff/consent.ts cardContent): a card is a stored Slack message, so without that
+// consent it is pseudonymous. Name and phone are never on it; the Details button opens them (and
+// what else the card withholds) in a modal fetched on demand and audited (caseDetailsModal).
 
+import { cardContent } from "../../modules/staff/consent.ts";
 import { slackEscape, verbatimSection } from "../escape.ts";
-import type { AssignmentCardData } from "../ports.ts";
+import type { AssignmentCardData, CaseDetailsData } from "../ports.ts";
 import {
   type Block,
   button,
@@ -25,6 +28,8 @@ export const ACTIONS = {
   accept: "asg.accept",
   decline: "asg.decline",
   propose: "asg.propose",
+  /** opens the Details modal (value: assignment id) */
+  details: "asg.details",
   /** handled by the cases feature (src/modules/cases/slack.ts, CASE_ACTIONS.view): shows the case card */
   caseView: "case_view",
 } as const;
@@ -52,14 +57,19 @@ export function whyLines(d: AssignmentCardData, t: T): string[] {
   return out;
 }
 
+const topicList = (codes: readonly string[], t: T) =>
+  list(codes.map((x) => t(`topics.${x}`, { defaultValue: x })));
+const urgencyList = (codes: readonly string[], t: T, none: string) =>
+  codes.length ? list(codes.map((u) => t(`urgency.${u}`, { defaultValue: u }))) : none;
+const reasonOf = (code: string | null, t: T) => (code ? t(`triage.${code}`, { defaultValue: code }) : "–");
+
 export function buildAssignmentCard(d: AssignmentCardData, t: T, lng: string, now: Date): Card {
   const c = d.case;
-  const topics = list(c.topics.map((x) => t(`topics.${x}`, { defaultValue: x })));
+  const shown = cardContent(d.relayConsent, c.topics, c.urgency);
+  const topics = topicList(shown.topics, t);
   const languages = list(c.languages.map((l) => l.toUpperCase()));
-  const urgency = c.urgency.length
-    ? list(c.urgency.map((u) => t(`urgency.${u}`, { defaultValue: u })))
-    : t("card.urgency_none");
-  const reason = c.triageReason ? t(`triage.${c.triageReason}`, { defaultValue: c.triageReason }) : "–";
+  // "none given" only where the card shows everything: else it could be a withheld signal
+  const urgency = urgencyList(shown.urgency, t, shown.complete ? t("card.urgency_none") : "–");
   const household =
     c.household === "single"
       ? t("card.household_single")
@@ -77,9 +87,9 @@ export function buildAssignmentCard(d: AssignmentCardData, t: T, lng: string, no
       `*${t("card.topics")}*\n${topics}`,
       `*${t("card.languages")}*\n${languages}`,
       `*${t("card.urgency")}*\n${urgency}`,
-      `*${t("card.reason")}*\n${reason}`,
+      ...(shown.triage ? [`*${t("card.reason")}*\n${reasonOf(c.triageReason, t)}`] : []),
       `*${t("card.waited")}*\n${fmtDuration(now.getTime() - c.waitingSince.getTime(), t)}`,
-      `*${t("card.priority")}*\n${c.priority ?? "–"}`,
+      ...(shown.triage ? [`*${t("card.priority")}*\n${c.priority ?? "–"}`] : []),
     ]),
     section(
       `*${t("card.why.title")}*\n${whyLines(d, t)
@@ -88,14 +98,7 @@ export function buildAssignmentCard(d: AssignmentCardData, t: T, lng: string, no
     ),
   ];
 
-  if (d.contact && (d.contact.displayName || d.contact.phone)) {
-    const parts = [
-      d.contact.displayName ? `${t("card.contact_name")}: ${slackEscape(d.contact.displayName)}` : null,
-      d.contact.phone ? `${t("card.contact_phone")}: ${slackEscape(d.contact.phone)}` : null,
-    ].filter((x): x is string => x !== null);
-    // what the client typed as their name: escaped above, and no auto-linking of it either
-    blocks.push(verbatimSection(`*${t("card.contact")}*\n${parts.join("\n")}`));
-  }
+  blocks.push(context(shown.complete ? t("card.details_hint") : t("card.pseudonymous")));
 
   if (d.status === "pending") {
     blocks.push(context(t("card.deadline", { at: fmtDateTime(d.deadlineAt, lng) })));
@@ -106,6 +109,7 @@ export function buildAssignmentCard(d: AssignmentCardData, t: T, lng: string, no
         button(t("card.accept"), ACTIONS.accept, d.assignmentId, "primary"),
         button(t("card.decline"), ACTIONS.decline, d.assignmentId, "danger"),
         button(t("card.propose"), ACTIONS.propose, d.assignmentId),
+        button(t("card.details"), ACTIONS.details, d.assignmentId),
       ],
     });
   } else {
@@ -119,6 +123,7 @@ export function buildAssignmentCard(d: AssignmentCardData, t: T, lng: string, no
         elements: [
           button(t("card.open_case"), ACTIONS.caseView, c.id),
           button(t("card.propose"), ACTIONS.propose, d.assignmentId),
+          button(t("card.details"), ACTIONS.details, d.assignmentId),
         ],
       });
     }
@@ -126,4 +131,31 @@ export function buildAssignmentCard(d: AssignmentCardData, t: T, lng: string, no
 
   const text = clip(`${title} · ${household} · ${topics}`, 3000);
   return { text, blocks: blocks.slice(0, MAX_MESSAGE_BLOCKS) };
+}
+
+/** The Details modal: everything the card withholds, for a viewer the one rule let through. */
+export function caseDetailsModal(d: CaseDetailsData, t: T): Record<string, unknown> {
+  const blocks: Block[] = [
+    fieldsSection([
+      `*${t("card.topics")}*\n${topicList(d.topics, t)}`,
+      `*${t("card.urgency")}*\n${urgencyList(d.urgency, t, t("card.urgency_none"))}`,
+      `*${t("card.reason")}*\n${reasonOf(d.triageReason, t)}`,
+      `*${t("card.priority")}*\n${d.priority ?? "–"}`,
+    ]),
+  ];
+  if (d.contact && (d.contact.displayName || d.contact.phone)) {
+    const parts = [
+      d.contact.displayName ? `${t("card.contact_name")}: ${slackEscape(d.contact.displayName)}` : null,
+      d.contact.phone ? `${t("card.contact_phone")}: ${slackEscape(d.contact.phone)}` : null,
+    ].filter((x): x is string => x !== null);
+    // what the client typed as their name: escaped above, and no auto-linking of it either
+    blocks.push(verbatimSection(`*${t("card.contact")}*\n${parts.join("\n")}`));
+  } else blocks.push(context(t("card.contact_later")));
+  blocks.push(context(t("card.details_audited")));
+  return {
+    type: "modal",
+    title: { type: "plain_text", text: clip(t("card.details_title", { ref: d.referenceCode }), 24) },
+    close: { type: "plain_text", text: t("card.close") },
+    blocks,
+  };
 }

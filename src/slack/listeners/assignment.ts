@@ -1,6 +1,7 @@
 // Accept / Decline / Propose appointment on the assignment card. The service decides under locks
 // (only the offered case manager, only a pending offer); the listener explains refusals privately
 // and changes nothing else. The card itself is refreshed by the delivery worker.
+import { caseDetailsModal } from "../blocks/assignment-card.ts";
 import { declineModal, fieldValue, VIEWS } from "../blocks/modals.ts";
 import type { DecisionFailure } from "../ports.ts";
 import {
@@ -62,6 +63,25 @@ export async function onDeclineSubmitted(args: ListenerArgs, deps: ListenerDeps)
   await submitWithin(args, deps, "decline.submit", t, async () => {
     const r = await deps.ports.assignments.decline(id, member.id, reason.slice(0, 500));
     return r.ok ? null : { block: "reason", text: t(failureKey(r.reason)) };
+  });
+}
+
+/**
+ * "Details" on the card: what the card withholds, in a modal for the clicking member of staff only.
+ * The query asks the one rule about the clicker (not the card's addressee) and audits the look.
+ */
+export async function onDetails(args: ListenerArgs, deps: ListenerDeps): Promise<void> {
+  await args.ack();
+  await guarded(args, deps, "details", async () => {
+    const { member, t } = await who(deps, args.body.user?.id);
+    if (!member) return tellPrivately(args, unknownUserText(deps));
+    const id = actionValue(args.body);
+    if (!UUID.test(id)) return tellPrivately(args, t("errors.not_found"));
+    const r = await deps.ports.queries.caseDetails(id, member, deps.ports.now());
+    if (!r.ok)
+      return tellPrivately(args, t(r.code === "not_found" ? "errors.not_found" : "errors.not_allowed"));
+    if (!args.body.trigger_id) return tellPrivately(args, t("errors.generic"));
+    await args.client.views.open({ trigger_id: args.body.trigger_id, view: caseDetailsModal(r.details, t) });
   });
 }
 
