@@ -344,3 +344,61 @@ describe("digest and home", () => {
     expect(JSON.stringify(views.at(-1)!.args.view)).toContain("nicht als KIM-Mitarbeiter*in eingetragen");
   });
 });
+
+describe("daily monitoring digest", () => {
+  it("DMs the member of staff once per day, reads the digest afresh, refuses malformed refs", async () => {
+    await clearRate();
+    const anna = await slackOf("miriam-hoffmann");
+    const view = {
+      slackUserId: anna,
+      names: new Map([["cm-x", "Kollegin X"]]),
+      digest: {
+        recipientId: "miriam-hoffmann",
+        own: {
+          dueToday: [],
+          overdue: [
+            {
+              caseId: "c1",
+              referenceCode: "KIM-7Q2X",
+              kind: "next_contact" as const,
+              at: new Date(),
+              lateDays: 3,
+            },
+          ],
+          silent: [{ caseId: "c1", referenceCode: "KIM-7Q2X", days: 40 }],
+          toChase: [],
+        },
+        deputising: [],
+        team: [{ cmId: "cm-x", overdue: 2, silent: 0 }],
+      },
+    };
+    let asked = 0;
+    const d = new SlackDeliverer({
+      ...deps,
+      ports: {
+        ...deps.ports,
+        monitoring: {
+          digestOf: async (id) => {
+            asked++;
+            return id === "miriam-hoffmann" ? view : null;
+          },
+          partners: new Map(),
+        },
+      },
+    });
+    const ref = "2026-12-07:miriam-hoffmann";
+    expect(await d.run({ kind: "cm_digest", refId: ref, key: "m1" }, job())).toBe("posted");
+    expect(await d.run({ kind: "cm_digest", refId: ref, key: "m1" }, job())).toBe("already");
+    expect(await d.run({ kind: "cm_digest", refId: "2026-12-07:nobody", key: "m2" }, job())).toBe("nothing");
+    expect(await d.run({ kind: "cm_digest", refId: "yesterday:<!channel>", key: "m3" }, job())).toBe(
+      "invalid",
+    );
+    expect(asked).toBe(2);
+    const posts = calls.filter((c) => c.args.channel === `D${anna}`);
+    const text = JSON.stringify(posts.at(-1)!.args.blocks);
+    expect(text).toContain("KIM-7Q2X");
+    expect(text).toContain("Überfällig");
+    expect(text).toContain("Kollegin X");
+    expect(posts.at(-1)!.args.link_names).toBe(false);
+  });
+});
