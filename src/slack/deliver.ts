@@ -331,11 +331,63 @@ export class SlackDeliverer {
           clientId: target.clientId,
           data: { surface: "slack_case_thread", relayedMessageId: m.id },
         });
+      // the copy for a deputy goes before the message is marked delivered, so a retry still sends it
+      await this.deputyCopy(m.id, m.caseId, target.referenceCode, target.relayConsent ? text : null, job);
       await db.relayedMessage.updateMany({
         where: { id: m.id, slackTs: null },
         data: { slackTs: res.ts ?? thread.ts, ...(target.relayConsent ? { deliveredAt: this.d.now() } : {}) },
       });
       return target.relayConsent ? "posted" : "no_consent";
+    });
+  }
+
+  /**
+   * While the responsible case manager is absent and named a deputy (issue 11.8), the deputy gets a
+   * copy of each client message as a DM, with the case's reference code and who they stand in for;
+   * the thread stays the case's record. Without relay consent the copy only says a message came.
+   * Once per message (IdempotencyKey "slack.deputy_copy.<id>").
+   */
+  private async deputyCopy(
+    messageId: string,
+    caseId: string,
+    referenceCode: string,
+    relayed: string | null,
+    job: DelayableJob,
+  ): Promise<void> {
+    const { db, web } = this.d;
+    const now = this.d.now();
+    const k = await db.case.findUnique({
+      where: { id: caseId },
+      select: { cmId: true, cm: { select: { name: true } } },
+    });
+    if (!k?.cmId) return;
+    const absence = await db.absence.findFirst({
+      where: { cmId: k.cmId, from: { lte: now }, to: { gt: now }, deputyId: { not: null } },
+      orderBy: { from: "desc" },
+      select: { deputy: { select: { slackUserId: true, active: true } } },
+    });
+    const deputy = absence?.deputy;
+    if (!deputy?.active) return;
+    const key = `slack.deputy_copy.${messageId}`;
+    if (await db.idempotencyKey.findUnique({ where: { key } })) return;
+    const lng = await this.lngOf(deputy.slackUserId);
+    const t = staffT(this.d.i18n, lng);
+    const name = slackEscape(k.cm?.name ?? "");
+    const text = relayed
+      ? `${t("thread.deputy_copy", { name, ref: referenceCode })}\n${relayed}`
+      : t("thread.deputy_copy_no_consent", { name, ref: referenceCode });
+    const opened = await web.conversations.open({ users: deputy.slackUserId });
+    const channel = opened.channel?.id;
+    if (!channel) throw new Error("conversations.open returned no channel");
+    await this.throttle(channel, job);
+    const res = await web.chat.postMessage({
+      channel,
+      text: clipEscaped(text, 3900),
+      blocks: chunkEscaped(text, 3000).slice(0, MAX_MESSAGE_BLOCKS).map(verbatimSection),
+      ...INERT,
+    });
+    await db.idempotencyKey.create({
+      data: { key, scope: "slack.deputy_copy", result: { channel, ts: res.ts ?? null } },
     });
   }
 

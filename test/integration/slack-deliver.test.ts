@@ -233,6 +233,46 @@ describe("case threads", () => {
     ).not.toBeNull();
   });
 
+  it("while the case manager is absent, the named deputy gets a copy once, and nobody after the absence", async () => {
+    const { s, msg } = await acceptedCase(true, "katarzyna-nowak");
+    const kase = await db.prisma.case.findUniqueOrThrow({ where: { id: s.caseId } });
+    const other = await db.prisma.caseManager.findFirstOrThrow({
+      where: { id: { not: "katarzyna-nowak" }, active: true, teamLead: false },
+    });
+    const absence = await db.prisma.absence.create({
+      data: {
+        cmId: "katarzyna-nowak",
+        deputyId: other.id,
+        from: new Date(Date.now() - 86_400_000),
+        to: new Date(Date.now() + 86_400_000),
+      },
+    });
+    expect(await deliverer.run({ kind: "thread_message", refId: msg.id, key: "dep1" }, job())).toBe("posted");
+    expect(await deliverer.run({ kind: "thread_message", refId: msg.id, key: "dep1" }, job())).toBe(
+      "already",
+    );
+    const copies = calls.filter((c) => c.args.channel === `D${other.slackUserId}`);
+    expect(copies).toHaveLength(1);
+    expect(String(copies[0]!.args.text)).toContain("Geheimweg 5");
+    expect(String(copies[0]!.args.text)).toContain(kase.referenceCode);
+    expect(copies[0]!.args.link_names).toBe(false);
+
+    await db.prisma.absence.update({ where: { id: absence.id }, data: { to: new Date(Date.now() - 1000) } });
+    await clearRate();
+    const later = await db.prisma.relayedMessage.create({
+      data: {
+        caseId: s.caseId,
+        direction: "client_to_staff",
+        body: cipher.encrypt("Danke"),
+        author: "client",
+      },
+    });
+    expect(await deliverer.run({ kind: "thread_message", refId: later.id, key: "dep2" }, job())).toBe(
+      "posted",
+    );
+    expect(calls.filter((c) => c.args.channel === `D${other.slackUserId}`)).toHaveLength(1);
+  });
+
   it("without consent the thread only says that a message arrived", async () => {
     const { id, msg } = await acceptedCase(false, "samira-haddad");
     const a = await db.prisma.assignment.findUniqueOrThrow({ where: { id } });
