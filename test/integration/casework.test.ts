@@ -581,3 +581,40 @@ describe("Slack case work", () => {
     expect(await phaseOf(c.caseId)).toBe("closed");
   });
 });
+
+describe("next contact (monitoring)", () => {
+  it("the responsible CM sets it (today to a year ahead), idempotent, audited; colleagues are refused", async () => {
+    const c = await newCase("cw-next");
+    const when = new Date(now.getTime() + 10 * DAY);
+    const date = new Date(`${when.toISOString().slice(0, 10)}T00:00:00Z`);
+    expect(await svc.setNextContact(c.caseId, anna, { date: null })).toEqual({
+      ok: false,
+      code: "invalid",
+      errors: { date: "required" },
+    });
+    expect(
+      await svc.setNextContact(c.caseId, anna, { date: new Date(now.getTime() - 2 * DAY) }),
+    ).toMatchObject({
+      errors: { date: "in_past" },
+    });
+    expect(
+      await svc.setNextContact(c.caseId, anna, { date: new Date(now.getTime() + 400 * DAY) }),
+    ).toMatchObject({
+      errors: { date: "too_far_year" },
+    });
+    expect(await svc.setNextContact(c.caseId, ben, { date })).toEqual({ ok: false, code: "not_responsible" });
+    expect(await svc.setNextContact(c.caseId, anna, { date, idempotencyKey: "nc-1" })).toEqual({ ok: true });
+    expect(await svc.setNextContact(c.caseId, anna, { date, idempotencyKey: "nc-1" })).toEqual({
+      ok: true,
+      duplicate: true,
+    });
+    const k = await db.prisma.case.findUniqueOrThrow({ where: { id: c.caseId } });
+    expect(k.nextContactAt?.toISOString()).toBe(date.toISOString());
+    const events = await db.prisma.caseEvent.count({
+      where: { caseId: c.caseId, kind: "monitoring.next_contact_set" },
+    });
+    expect(events).toBe(1);
+    const t = i18n.getFixedT("de", "casework");
+    expect(t("event.monitoring.next_contact_set")).toBe("Nächster Kontakt festgelegt");
+  });
+});

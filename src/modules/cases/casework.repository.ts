@@ -94,6 +94,10 @@ export class CaseworkRepository {
     );
   }
 
+  async setNextContact(caseId: string, at: Date): Promise<void> {
+    await this.db.case.update({ where: { id: caseId }, data: { nextContactAt: at } });
+  }
+
   async setPhase(
     caseId: string,
     phase: string,

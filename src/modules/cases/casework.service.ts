@@ -79,6 +79,45 @@ export class CaseworkService {
     return this.file.caseFile(caseId, actor);
   }
 
+  /**
+   * The date of the next contact (monitoring): today up to a year ahead. Overrides the default of
+   * last contact + caseWork.nextContactDays until the next change.
+   */
+  async setNextContact(
+    caseId: string,
+    actor: Actor,
+    input: { date: Date | null; idempotencyKey?: string },
+  ): Promise<Outcome<"date">> {
+    const now = this.deps.now();
+    const today = new Date(`${now.toISOString().slice(0, 10)}T00:00:00Z`);
+    if (!input.date) return { ok: false, code: "invalid", errors: { date: "required" } };
+    if (input.date < today) return { ok: false, code: "invalid", errors: { date: "in_past" } };
+    if (input.date.getTime() > today.getTime() + 366 * 86_400_000)
+      return { ok: false, code: "invalid", errors: { date: "too_far_year" } };
+    const auth = await this.authorized(caseId, actor, "case.work");
+    if (!auth) return { ok: false, code: "not_found" };
+    if (!auth.ok) return { ok: false, code: "not_responsible" };
+    const date = input.date;
+    return this.deps.repo.transaction(async (repo): Promise<Outcome<"date">> => {
+      const kase = await repo.lockCase(caseId);
+      if (!kase) return { ok: false, code: "not_found" };
+      if (input.idempotencyKey && !(await repo.claim(input.idempotencyKey, now)))
+        return { ok: true, duplicate: true };
+      if (kase.phase === "closed") return { ok: false, code: "wrong_phase" };
+      await repo.setNextContact(caseId, date);
+      await repo.record(
+        { id: caseId, clientId: kase.clientId },
+        {
+          kind: "monitoring.next_contact_set",
+          actor: actorString(actor),
+          at: now,
+          data: { date: date.toISOString().slice(0, 10) },
+        },
+      );
+      return { ok: true };
+    });
+  }
+
   private async authorized(caseId: string, actor: Actor, action: "case.read" | "case.work" | "case.close") {
     if (!UUID.test(caseId)) return null;
     const scope = await this.deps.repo.scope(caseId);

@@ -31,6 +31,7 @@ export const CASEWORK_IDS = {
   goal: "cw_goal",
   refer: "cw_refer",
   close: "cw_close",
+  nextContact: "cw_next",
   referralStatus: "cw_referral_status",
   views: {
     file: "cw_file",
@@ -38,6 +39,7 @@ export const CASEWORK_IDS = {
     goal: "cw_goal_modal",
     referral: "cw_referral_modal",
     closure: "cw_closure_modal",
+    nextContact: "cw_next_modal",
   },
   blocks: {
     complete: "cw_complete",
@@ -53,6 +55,7 @@ export const CASEWORK_IDS = {
     refExpected: "cw_ref_expected",
     refNote: "cw_ref_note",
     closeReason: "cw_close_reason",
+    nextContact: "cw_next_date",
   },
 } as const;
 
@@ -141,6 +144,7 @@ export function caseFileModal(
     const els: B[] = [btn(t("casework:file.assess"), CASEWORK_IDS.assess, f.id, "primary")];
     els.push(btn(t("casework:file.add_goal"), CASEWORK_IDS.goal, f.id));
     els.push(btn(t("casework:file.refer"), CASEWORK_IDS.refer, f.id));
+    els.push(btn(t("casework:file.set_next_contact"), CASEWORK_IDS.nextContact, f.id));
     if (f.may.close) els.push(btn(t("casework:file.close"), CASEWORK_IDS.close, f.id, "danger"));
     blocks.push({ type: "actions", block_id: "cw_file_actions", elements: els });
   }
@@ -322,6 +326,26 @@ const date = (block_id: string, label: string): B => ({
   label: plain(label),
   element: { type: "datepicker", action_id: "v" },
 });
+
+/** When the case manager will next be in touch (monitoring, src/modules/cases/monitoring.ts). */
+export function nextContactModal(f: CaseFile, t: T): B {
+  const initial = f.nextContactAt ? f.nextContactAt.toISOString().slice(0, 10) : undefined;
+  return modal(
+    CASEWORK_IDS.views.nextContact,
+    t("casework:next_contact.title"),
+    [
+      {
+        type: "input",
+        block_id: CASEWORK_IDS.blocks.nextContact,
+        label: plain(t("casework:next_contact.date")),
+        hint: plain(t("casework:next_contact.hint")),
+        element: { type: "datepicker", action_id: "v", ...(initial ? { initial_date: initial } : {}) },
+      },
+    ],
+    f.id,
+    t,
+  );
+}
 
 export function goalModal(f: CaseFile, partners: readonly PartnerOption[], t: T): B {
   const I = CASEWORK_IDS.blocks;

@@ -18,6 +18,7 @@ import {
   caseFileModal,
   closureModal,
   goalModal,
+  nextContactModal,
   outcomeBlock,
   type PartnerOption,
   referralModal,
@@ -113,6 +114,7 @@ const BUILDERS: Record<string, Builder> = {
   [CASEWORK_IDS.goal]: (f, d, t) => goalModal(f, d.partners, t),
   [CASEWORK_IDS.refer]: (f, d, t) => referralModal(f, d.partners, t),
   [CASEWORK_IDS.close]: (f, _d, t) => closureModal(f, t),
+  [CASEWORK_IDS.nextContact]: (f, _d, t) => nextContactModal(f, t),
 };
 
 /** The work buttons of the case file: push the matching modal on top of it. */
@@ -265,6 +267,20 @@ export async function onGoalSubmitted(args: CaseworkArgs, deps: CaseworkDeps): P
     await refreshRoot(args, deps, caseId, actor, t, lng);
 }
 
+/** The next-contact modal: a date from today to a year ahead, then the case file is refreshed. */
+export async function onNextContactSubmitted(args: CaseworkArgs, deps: CaseworkDeps): Promise<void> {
+  const { t, lng, actor } = await who(deps, args.body.user?.id);
+  if (!actor)
+    return args.ack({ response_action: "update", view: notice(t, t("casework:refused.not_staff")) });
+  const caseId = args.body.view?.private_metadata ?? "";
+  const block = CASEWORK_IDS.blocks.nextContact;
+  const r = await deps.casework.setNextContact(caseId, actor, {
+    date: parseDay(str(args.body, block)),
+    ...(args.body.view?.id ? { idempotencyKey: `slack.view.${args.body.view.id}` } : {}),
+  });
+  if (await answer(args, t, r, () => block, block)) await refreshRoot(args, deps, caseId, actor, t, lng);
+}
+
 const REF_FIELDS: Record<string, string> = {
   partner: CASEWORK_IDS.blocks.refPartner,
   purpose: CASEWORK_IDS.blocks.refPurpose,
@@ -357,11 +373,18 @@ export function registerCaseworkListeners(
 ): void {
   const l = listenerFor<CaseworkArgs, CaseworkDeps>(deps);
   app.action(CASEWORK_IDS.open, l(onOpenFile));
-  for (const id of [CASEWORK_IDS.assess, CASEWORK_IDS.goal, CASEWORK_IDS.refer, CASEWORK_IDS.close])
+  for (const id of [
+    CASEWORK_IDS.assess,
+    CASEWORK_IDS.goal,
+    CASEWORK_IDS.refer,
+    CASEWORK_IDS.close,
+    CASEWORK_IDS.nextContact,
+  ])
     app.action(id, l(onWorkButton));
   app.action(CASEWORK_IDS.referralStatus, l(onReferralStatus));
   app.view(CASEWORK_IDS.views.assessment, l(onAssessmentSubmitted));
   app.view(CASEWORK_IDS.views.goal, l(onGoalSubmitted));
   app.view(CASEWORK_IDS.views.referral, l(onReferralSubmitted));
   app.view(CASEWORK_IDS.views.closure, l(onClosureSubmitted));
+  app.view(CASEWORK_IDS.views.nextContact, l(onNextContactSubmitted));
 }
