@@ -144,17 +144,27 @@ export function detailLines(
     t("confirmed.when", { when: formatWhen(d.startsAt, locale, rt.timeZone) }),
     t("confirmed.with", { name: d.cm.name }),
   ];
-  if (d.mode === "in_person" && d.office)
-    lines.push(
-      t("confirmed.in_person", {
-        office: d.office.name,
-        street: d.office.street,
-        postcode: d.office.postcode,
-        city: d.office.city,
-      }),
-    );
-  else lines.push(t(`confirmed.${d.mode === "in_person" ? "phone" : d.mode}`));
+  const place = placeKey(d);
+  lines.push(
+    d.office && place === "in_person"
+      ? t("confirmed.in_person", {
+          office: d.office.name,
+          street: d.office.street,
+          postcode: d.office.postcode,
+          city: d.office.city,
+        })
+      : t(`confirmed.${place}`),
+  );
   return lines;
+}
+
+/**
+ * Which place text an appointment gets. An in-person appointment whose office is unknown must not
+ * read like a phone call (the client would wait at home): it says the address will follow.
+ */
+export function placeKey(d: Pick<AppointmentDetails, "mode" | "office">): string {
+  if (d.mode === "in_person") return d.office ? "in_person" : "in_person_no_office";
+  return d.mode;
 }
 
 /** The confirmation after booking or a move (by the client, or by staff with another title). */
@@ -210,10 +220,11 @@ export function renderCurrent(
 
 /** The .ics of an appointment in the client's language. */
 export function icsFor(t: TFunction, d: AppointmentDetails, now: Date): string {
+  const place = placeKey(d);
   const location =
-    d.mode === "in_person" && d.office
+    d.office && place === "in_person"
       ? `${d.office.name}, ${d.office.street}, ${d.office.postcode} ${d.office.city}`
-      : t(`ics.${d.mode === "in_person" ? "phone" : d.mode}`);
+      : t(`ics.${place}`);
   return buildIcs({
     uid: `${d.id}@anlauf`,
     sequence: d.rescheduleCount,
