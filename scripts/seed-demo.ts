@@ -1,5 +1,5 @@
 // `npm run report -- --seed-demo` or `tsx scripts/seed-demo.ts`: a realistic, anonymous demo population
-// shaped like Bielefeld's report of early 2022 (DOMAIN.md): about 188 open cases with 564 persons,
+// shaped like Bielefeld's report of early 2022 (docs/DOMAIN.md): about 188 open cases with 564 persons,
 // 36 % single persons, topics led by education and language, work and housing, clients mostly in
 // Heepen, Mitte, Schildesche, Jöllenbeck, Sennestadt and Stieghorst, mainly from Syria and Iraq, a
 // wait list, referrals and closures over the past months. Clients carry pseudonyms only: no names,

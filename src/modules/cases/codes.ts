@@ -3,7 +3,7 @@
 // codes, so a code, once used, is never renamed or reused for something else: add new ones, retire old
 // ones by leaving them here. Labels live in locales-staff/*/casework.json under the same codes.
 //
-// The life areas follow the KIM handbook's case-management fields (DOMAIN.md, seeds 004): residence,
+// The life areas follow the KIM handbook's case-management fields (docs/DOMAIN.md, seed 004): residence,
 // language, education and recognition, work, housing, health, family and childcare, finances and
 // debts, plus social participation. They are finer than the intake's topics (which newcomers choose
 // themselves); TOPIC_AREAS maps one to the other so an assessment starts from what the person said.

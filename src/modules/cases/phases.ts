@@ -1,4 +1,4 @@
-// The case-management process as data (DOMAIN.md): first consultation → assessment → goal agreement →
+// The case-management process as data (docs/DOMAIN.md): first consultation → assessment → goal agreement →
 // service steering and monitoring → re-assessment (and back to steering) → closure with a reason.
 // Pure rules: which phase may follow which, and who may make the move. The matching module owns the
 // way in (waiting → pending_acceptance → first_consultation); this module owns the work phases and

@@ -1,5 +1,5 @@
 // The committee report as a pure function: plain rows + a date range → Report. No database, no clock.
-// The figures follow the Bielefeld report (DOMAIN.md): cases and persons, load per full-time case
+// The figures follow the Bielefeld report (docs/DOMAIN.md): cases and persons, load per full-time case
 // manager, single persons vs families, topics, districts, countries of origin, agencies, wait list,
 // plus time to the first appointment, referrals and closures.
 //
