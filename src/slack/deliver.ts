@@ -17,6 +17,7 @@ import type { Organisation } from "../config/org.schema.ts";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../lib/logger.ts";
 import { AuditRepository } from "../modules/audit/audit.repository.ts";
+import { UUID } from "../modules/kernel/ids.ts";
 import { parseNoticeRef } from "../modules/privacy/notices.ts";
 import { digestFigures, digestPeriod } from "../modules/staff/digest.ts";
 import type { FieldCipher } from "../privacy/crypto.ts";
@@ -94,8 +95,6 @@ export interface DeliverPayload {
   refId: string;
   key: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function retryAfterMs(e: unknown): number | null {
   const err = e as { code?: unknown; retryAfter?: unknown } | null;

@@ -6,6 +6,7 @@ import type { Db } from "../db/client.ts";
 import { AuditRepository } from "../modules/audit/audit.repository.ts";
 import { CaseDetailsRepository } from "../modules/cases/case-details.repository.ts";
 import { CaseDetailsService } from "../modules/cases/case-details.service.ts";
+import { UUID } from "../modules/kernel/ids.ts";
 import { ACTIVE_PHASES, loadTeam, type TeamMember } from "../modules/matching/load.repository.ts";
 import { matchPolicyOf } from "../modules/matching/policy.ts";
 import { AccessRepository } from "../modules/staff/access.repository.ts";
@@ -24,7 +25,6 @@ import type {
   WhyChosen,
 } from "./ports.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const consentSelect = {
   select: { purpose: true, granted: true, decidedAt: true, withdrawnAt: true },
 } as const;

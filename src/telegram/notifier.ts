@@ -13,6 +13,7 @@ import type { AppContext } from "../app/feature.ts";
 import { isClientLocale } from "../i18n/index.ts";
 import type { ClientLocale } from "../modules/intake/answers.ts";
 import { IntakeRepository, type Recipient } from "../modules/intake/intake.repository.ts";
+import { UUID } from "../modules/kernel/ids.ts";
 import type { ClientNotifier, TemplateParams } from "../modules/notify/notifier.ts";
 import type { Jobs } from "../queue/jobs.ts";
 import type { Handler, PayloadOf, Producer } from "../queue/registry.ts";
@@ -106,7 +107,6 @@ async function sendStatus(
   return msg.message_id;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Room for the frame around a relayed staff message within Telegram's 4096 characters. */
 const RELAYED_BODY_MAX = 3500;
 export const STAFF_MESSAGE = "relay.staff_message";

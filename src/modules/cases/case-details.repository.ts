@@ -1,8 +1,7 @@
 // The read behind an assignment card's Details: the assignment, the case's intake codes and triage,
 // the client's encrypted contact and consents. Ids in, rows out; decisions are the service's.
 import type { Db } from "../../db/client.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from "../kernel/ids.ts";
 
 export class CaseDetailsRepository {
   constructor(private readonly db: Db) {}

@@ -3,13 +3,12 @@
 // referrals, due dates, history), decrypted for staff who may read it and recorded in the audit log
 // as a read of personal data. Read side of the case work (casework.service.ts is the write side).
 import type { FieldCipher } from "../../privacy/crypto.ts";
+import { UUID } from "../kernel/ids.ts";
 import { consentGranted } from "../staff/consent.ts";
 import type { CaseworkRepository } from "./casework.repository.ts";
 import { toChase } from "./casework.ts";
 import { LIFE_AREAS, type LifeArea, type ReferralStatusCode, TOPIC_AREAS } from "./codes.ts";
 import { type Actor, actorString, mayOnCase } from "./phases.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface CaseFile {
   id: string;

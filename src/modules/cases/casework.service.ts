@@ -6,6 +6,7 @@
 // the one authorization rule (staff/authorize.ts) with the case's current scope. Slightly over 400
 // lines: the write-side use cases share one transaction-and-idempotency pattern, kept side by side.
 import type { FieldCipher } from "../../privacy/crypto.ts";
+import { UUID } from "../kernel/ids.ts";
 import type { ClientNotifier } from "../notify/notifier.ts";
 import { type CaseFile, CaseFileService } from "./case-file.service.ts";
 import type { CaseworkRepository } from "./casework.repository.ts";
@@ -40,7 +41,6 @@ import {
 
 /** The client's goodbye at closure, in their language (locales/<lng>/casework.json). */
 export const GOODBYE_TEMPLATE = "casework:goodbye";
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MONTH = 30.44 * 86_400_000;
 
 export interface CaseworkDeps {

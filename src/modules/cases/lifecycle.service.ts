@@ -8,6 +8,7 @@ import type { FieldCipher } from "../../privacy/crypto.ts";
 import type { Jobs } from "../../queue/jobs.ts";
 import type { Producer } from "../../queue/registry.ts";
 import { AuditRepository } from "../audit/audit.repository.ts";
+import { UUID } from "../kernel/ids.ts";
 import { inTx } from "../matching/tx.ts";
 import { AccessRepository } from "../staff/access.repository.ts";
 import type { CaseScope } from "../staff/authorize.ts";
@@ -64,7 +65,6 @@ export interface CaseView {
   scope: CaseScope;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const GOAL_TEXT_MAX = 500;
 
 /** The staff member behind a Slack user id, as an Actor (null: not staff, or inactive). */

@@ -29,6 +29,7 @@
 import type { Tx } from "../../db/client.ts";
 import type { AssignmentStatus, Prisma } from "../../generated/prisma/client.ts";
 import type { SpokenLanguage, Topic } from "../intake/answers.ts";
+import { UUID } from "../kernel/ids.ts";
 import { waitingInOrder } from "../waitlist/waitlist.repository.ts";
 import { capacityOf, isAbsent } from "./capacity.ts";
 import type { MatchingDeps } from "./deps.ts";
@@ -41,7 +42,6 @@ import type { Exclusion, MatchClient, MatchPolicy, RankedCandidate, RankingResul
 import { uuid7 } from "./uuid7.ts";
 
 const HOUR_MS = 3_600_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const ASSIGN_TRIGGERS = [
   "triaged",

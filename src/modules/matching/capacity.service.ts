@@ -1,5 +1,7 @@
 // Changes to a case manager's capacity: the team lead's override and absences. Audited; whenever
 // capacity grows, the wait list is pulled (matching.pull).
+
+import { UUID } from "../kernel/ids.ts";
 import { capacityOf } from "./capacity.ts";
 import type { MatchingDeps } from "./deps.ts";
 import { openLoadOf } from "./load.repository.ts";
@@ -8,8 +10,6 @@ import { inTx } from "./tx.ts";
 
 export type CapacityFailure = "not_found" | "not_team_lead" | "not_allowed" | "invalid";
 export type CapacityResult<T = object> = ({ ok: true } & T) | { ok: false; reason: CapacityFailure };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class CapacityService {
   constructor(private readonly deps: MatchingDeps) {}

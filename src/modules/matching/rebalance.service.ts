@@ -8,6 +8,7 @@
 // agreed in the meeting with them, and a pending offer that could be declined would send a case that
 // is already being worked on back to the wait list.
 import type { Prisma } from "../../generated/prisma/client.ts";
+import { UUID } from "../kernel/ids.ts";
 import type { AssignmentService } from "./assignment.service.ts";
 import { capacityOf, isAbsent } from "./capacity.ts";
 import type { MatchingDeps } from "./deps.ts";
@@ -21,8 +22,6 @@ import {
   type RebalanceResult,
 } from "./rebalance.ts";
 import { inTx } from "./tx.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type SkipReason = "case_changed" | "pinned" | "receiver_unavailable" | "receiver_full";
 

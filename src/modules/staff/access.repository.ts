@@ -2,10 +2,9 @@
 // colleagues they deputise for right now, and a case's or an appointment's scope (responsible case
 // manager, their agency, the client's consent state). access.service.ts asks the rule.
 import type { Db, Tx } from "../../db/client.ts";
+import { UUID } from "../kernel/ids.ts";
 import { type CaseScope, deputyForAt, type StaffActor } from "./authorize.ts";
 import type { AgencyKind } from "./identity.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const actorSelect = {
   id: true,

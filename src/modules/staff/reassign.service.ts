@@ -9,11 +9,10 @@
 import type { Db } from "../../db/client.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { FieldCipher } from "../../privacy/crypto.ts";
+import { UUID } from "../kernel/ids.ts";
 import { ACTIVE_PHASES } from "../matching/load.repository.ts";
 import { inTx } from "../matching/tx.ts";
 import type { StaffNotifier } from "../notify/notifier.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ReassignResult =
   | { ok: true; oldAssignmentId: string | null; newAssignmentId: string; fromCmId: string }

@@ -9,6 +9,7 @@ import type { Organisation } from "../../config/org.schema.ts";
 import type { Tx } from "../../db/client.ts";
 import type { ExistingSupport, Topic, UrgencySignal } from "../intake/answers.ts";
 import { EXISTING_SUPPORT, TOPICS, URGENCY_SIGNALS } from "../intake/answers.ts";
+import { UUID } from "../kernel/ids.ts";
 import type { MatchingDeps } from "../matching/deps.ts";
 import { inTx } from "../matching/tx.ts";
 import { estimateParams, etaToString, waitlistSnapshot } from "../waitlist/waitlist.repository.ts";
@@ -23,7 +24,6 @@ export type TriageRunResult =
   | { status: "already_open"; intakeId: string; caseId: string }
   | { status: "not_found"; intakeId: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const only = <T extends string>(allowed: readonly T[], xs: readonly string[]): T[] =>
   xs.filter((x): x is T => (allowed as readonly string[]).includes(x));
 

@@ -31,6 +31,7 @@ import {
 } from "../../modules/appointments/availability-form.ts";
 import type { Slot, WeeklyRule } from "../../modules/appointments/slots.ts";
 import { addDays, localToInstants } from "../../modules/appointments/zoned.ts";
+import { UUID } from "../../modules/kernel/ids.ts";
 import { AccessRepository } from "../../modules/staff/access.repository.ts";
 import { CaseAccess } from "../../modules/staff/access.service.ts";
 import type { SlackApp } from "../app.ts";
@@ -64,7 +65,6 @@ export const staffT =
   (key, opts) =>
     String(i18n.getFixedT(lng, STAFF_NS)(key, opts as never));
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 const FIELD = "v";
 const MAX_SLOT_OPTIONS = 60;

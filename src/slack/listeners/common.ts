@@ -8,6 +8,8 @@ import type { T } from "../blocks/common.ts";
 import { type StaffLanguage, staffT } from "../i18n.ts";
 import type { SlackPorts } from "../ports.ts";
 
+export { UUID } from "../../modules/kernel/ids.ts";
+
 export type Ack = (response?: Record<string, unknown>) => Promise<void>;
 export type Respond = (message: Record<string, unknown>) => Promise<unknown>;
 
@@ -91,8 +93,6 @@ export async function tellPrivately(args: ListenerArgs, text: string): Promise<v
 }
 
 export const actionValue = (body: InteractionBody): string => body.actions?.[0]?.value ?? "";
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Runs a listener body and turns a crash into the generic error, so the user is never left guessing. */
 export async function guarded(
