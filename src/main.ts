@@ -40,6 +40,10 @@ export async function main(argv = process.argv.slice(2), source = process.env): 
     return 1;
   }
   const log = createLogger(env!.LOG_LEVEL);
+  if (org!.demo)
+    log.warn(
+      "the organisation file is marked demo: true: sample data, placeholders allowed; not for real clients",
+    );
   try {
     const system = await startSystem({
       env: env!,

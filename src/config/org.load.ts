@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
+import { isDemoFile, placeholderProblems } from "./org.placeholders.ts";
 import {
   formatProblemPath,
   type Organisation,
@@ -198,6 +199,9 @@ export function parseOrganisation(text: string, fileName: string): Organisation 
   if (!result.success) problems.push(...result.error.issues.flatMap((issue) => issueProblems(ctx, issue)));
   // On valid structure, check the parsed file so the triage defaults are checked as well.
   problems.push(...referenceProblems(ctx, result.success ? result.data : value));
+  if (!isDemoFile(value))
+    for (const p of placeholderProblems(value))
+      problems.push(problemAt(ctx, locate(ctx.doc, p.path).offset, p.path, p.message));
 
   if (problems.length > 0 || !result.success) {
     throw new OrganisationFileError(fileName, problems.sort(byPosition));

@@ -329,6 +329,8 @@ export const caseWorkOf = (org: { caseWork?: CaseWorkConfig | undefined }): Case
 
 /** Structure and per-field defaults of the file; cross-references are checked separately. */
 export const organisationFileSchema = z.strictObject({
+  /** Sample data (the shipped files): placeholders such as "Musterweg 7" are allowed. */
+  demo: z.boolean().optional(),
   municipality: municipalitySchema,
   regions: z.array(regionSchema).min(1),
   agencies: z.array(agencySchema).min(1),

@@ -50,11 +50,15 @@ export async function createI18n(root = process.cwd()): Promise<i18n> {
   return inst;
 }
 
-/** Telegram's language_code (e.g. "pt-br", "uk", "de") → the closest locale we speak, if any. */
+/**
+ * Telegram's language_code (e.g. "pt-br", "uk", "de") → the locale we speak, if it is the same
+ * language. Our ku texts are Kurmanji (kmr); Sorani (ckb) is a different language in a different
+ * script, so it gets no guess and the bot asks instead.
+ */
 export function suggestLocale(languageCode: string | undefined): ClientLocale | undefined {
   if (!languageCode) return undefined;
   const base = languageCode.toLowerCase().split(/[-_]/)[0]!;
-  if (base === "ckb" || base === "kmr") return "ku";
+  if (base === "kmr") return "ku";
   return (CLIENT_LOCALES as readonly string[]).includes(base) ? (base as ClientLocale) : undefined;
 }
 

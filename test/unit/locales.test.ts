@@ -42,7 +42,13 @@ describe("locales", () => {
     ["uk", "uk"],
     ["de-AT", "de"],
     ["pt-br", undefined],
-    ["ckb", "ku"],
+    ["ku", "ku"],
+    ["kmr", "ku"],
+    ["ku-TR", "ku"],
+    // Sorani is not Kurmanji: no guess, the bot asks
+    ["ckb", undefined],
+    ["ckb-IQ", undefined],
+    ["fa-IR", "fa"],
     [undefined, undefined],
   ])("suggests a locale for Telegram language_code %s", (code, want) =>
     expect(suggestLocale(code)).toBe(want),

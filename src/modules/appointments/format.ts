@@ -1,13 +1,15 @@
-// Dates and times of appointments as the client reads them: in the municipality's time zone (DST is
-// Intl's business), in the client's language. Always the Gregorian calendar — the appointment is in
-// Germany and letters from offices use it; Persian (fa) would otherwise default to the Solar Hijri
-// calendar — but each language's own digits and month names.
+// Dates and times as the client reads them: in the municipality's time zone (DST is Intl's
+// business), in the client's language and month names. Always the Gregorian calendar — the
+// appointment is in Germany and letters from offices use it; Persian (fa) would otherwise default to
+// the Solar Hijri calendar. Always Latin digits: the same message carries reference codes
+// ("BI-7Q4K-2M"), postcodes, phone numbers and i18next counts, which are Latin, so Persian (or
+// Arabic-Indic) digits in the date alone would mix two digit systems in one message.
 const cache = new Map<string, Intl.DateTimeFormat>();
 
 /** Our locale codes → BCP 47 tags Intl understands; de-simple (Leichte Sprache) formats as German. */
 export function intlLocale(locale: string): string {
   const base = locale === "de-simple" ? "de" : locale;
-  return `${base}-u-ca-gregory`;
+  return `${base}-u-ca-gregory-nu-latn`;
 }
 
 function fmt(locale: string, timeZone: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
@@ -34,6 +36,11 @@ export function formatSlotShort(d: Date, locale: string, timeZone: string): stri
 /** "Montag, 30. März 2026" */
 export function formatDateLong(d: Date, locale: string, timeZone: string): string {
   return fmt(locale, timeZone, { weekday: "long", day: "numeric", month: "long", year: "numeric" }).format(d);
+}
+
+/** "07.12.2026" / "7 Dec 2026": a date in a sentence (consent given on …). */
+export function formatDateMedium(d: Date, locale: string, timeZone: string): string {
+  return fmt(locale, timeZone, { dateStyle: "medium" }).format(d);
 }
 
 /** "09:00" */

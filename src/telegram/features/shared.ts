@@ -6,6 +6,7 @@ import { type Composer, GrammyError } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { AppContext } from "../../app/feature.ts";
 import { isClientLocale, isRtl } from "../../i18n/index.ts";
+import { formatDateMedium } from "../../modules/appointments/format.ts";
 import type { ClientLocale } from "../../modules/intake/answers.ts";
 import { ConsentRepository } from "../../modules/intake/consent.repository.ts";
 import type { FlowConfig } from "../../modules/intake/flow.ts";
@@ -143,12 +144,8 @@ export function setLocale(ctx: BotContext, app: AppContext, locale: string): voi
 
 /** A date as people of the locale write it, in the municipality's time zone. */
 export function formatDate(app: AppContext, locale: ClientLocale, d: Date): string {
-  const tag = locale === "de-simple" ? "de" : locale;
   try {
-    return new Intl.DateTimeFormat(tag, {
-      dateStyle: "medium",
-      timeZone: app.org.municipality.timezone,
-    }).format(d);
+    return formatDateMedium(d, locale, app.org.municipality.timezone);
   } catch {
     return d.toISOString().slice(0, 10);
   }
