@@ -30,7 +30,7 @@ export function isolateValue(value: unknown): unknown {
 }
 
 // a Telegram command: "/" after a space, start or punctuation (not "</b>", not a URL path)
-const COMMAND = /(?<![\p{L}\p{N}_/<:.\u2066\u2067\u2068])\/[a-z][a-z0-9_]*(?![\p{L}\p{N}_\u2069])/gu;
+export const COMMAND = /(?<![\p{L}\p{N}_/<:.\u2066\u2067\u2068])\/[a-z][a-z0-9_]*(?![\p{L}\p{N}_\u2069])/gu;
 
 /** The /commands in `text` that are not inside an isolate. */
 export function unisolatedCommands(text: string): string[] {
