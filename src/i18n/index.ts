@@ -5,11 +5,24 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import i18next, { type i18n, type TFunction } from "i18next";
 import { CLIENT_LOCALES, type ClientLocale } from "../modules/intake/answers.ts";
+import { isolateValue, isRtl } from "./bidi.ts";
 
 export type { TFunction };
+export { isRtl };
 
-const RTL = new Set(["ar", "fa"]);
-export const isRtl = (lng: string): boolean => RTL.has(lng.split("-")[0]!);
+/**
+ * i18next calls this for every {{value}} (alwaysFormat): in Arabic and Persian a name, code, time
+ * or street is isolated so its Latin letters and digits keep their order (see bidi.ts). We use no
+ * named formats ({{x, number}}), so replacing the built-in formatter loses nothing.
+ */
+const bidiFormatter = {
+  type: "formatter" as const,
+  init() {},
+  add() {},
+  addCached() {},
+  format: (value: unknown, _format: string | undefined, lng: string | undefined) =>
+    lng && isRtl(lng) ? isolateValue(value) : value,
+};
 
 type Resources = Record<string, Record<string, unknown>>;
 
@@ -33,7 +46,7 @@ function merge(a: Resources, b: Resources): Resources {
 
 export async function createI18n(root = process.cwd()): Promise<i18n> {
   const resources = merge(loadDir(resolve(root, "locales")), loadDir(resolve(root, "locales-staff")));
-  const inst = i18next.createInstance();
+  const inst = i18next.createInstance().use(bidiFormatter as never);
   await inst.init({
     resources: resources as never,
     lng: "en",
@@ -44,7 +57,7 @@ export async function createI18n(root = process.cwd()): Promise<i18n> {
     // their texts in their own files and refer to them as "appointments:key"
     ns: [...new Set(Object.values(resources).flatMap((n) => Object.keys(n)))],
     defaultNS: "client",
-    interpolation: { escapeValue: false },
+    interpolation: { escapeValue: false, alwaysFormat: true },
     returnNull: false,
   });
   return inst;

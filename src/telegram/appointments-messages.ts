@@ -7,7 +7,7 @@ import { InlineKeyboard } from "grammy";
 import type { TFunction } from "i18next";
 import type { AppContext } from "../app/feature.ts";
 import type { AppointmentsRuntime } from "../app/runtime/appointments.ts";
-import { isRtl } from "../i18n/index.ts";
+import { directed } from "../i18n/bidi.ts";
 import type { DbLike } from "../modules/appointments/appointments.repository.ts";
 import { formatSlotShort, formatWhen } from "../modules/appointments/format.ts";
 import { buildIcs } from "../modules/appointments/ics.ts";
@@ -37,11 +37,8 @@ export const MODE_ICON: Record<ContactMode, string> = {
   home_visit: "🏠",
 };
 
-/** Right-to-left languages get a RLM at the start of every line, so lines that begin with an emoji or a
- *  date in Latin digits still run right to left. */
-export function bidi(locale: string, text: string): string {
-  return isRtl(locale) ? text.replace(/^/gm, "\u200F") : text;
-}
+/** The appointment texts take the same direction marks as every client text (i18n/bidi.ts). */
+export const bidi = (locale: string, text: string): string => directed(text, locale);
 
 export function appointmentsT(app: AppContext, locale: string): TFunction {
   return app.i18n.getFixedT(locale, "appointments");

@@ -5,7 +5,8 @@
 import { type Composer, GrammyError } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { AppContext } from "../../app/feature.ts";
-import { isClientLocale, isRtl } from "../../i18n/index.ts";
+import { directed } from "../../i18n/bidi.ts";
+import { isClientLocale } from "../../i18n/index.ts";
 import { formatDateMedium } from "../../modules/appointments/format.ts";
 import type { ClientLocale } from "../../modules/intake/answers.ts";
 import { ConsentRepository } from "../../modules/intake/consent.repository.ts";
@@ -89,15 +90,7 @@ export type Params = Record<string, string | number | Html | undefined>;
 export const escapeHtml = (s: string): string =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
-const RLM = "\u200f";
-/** Telegram picks a paragraph's direction from its first strong character: start RTL lines with RLM. */
-export function directed(text: string, locale: string): string {
-  if (!isRtl(locale)) return text;
-  return text
-    .split("\n")
-    .map((line) => (line.length > 0 && !line.startsWith(RLM) ? `${RLM}${line}` : line))
-    .join("\n");
-}
+export { directed };
 
 function prepare(params: Params | undefined, asHtml: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
