@@ -7,6 +7,7 @@ import type { Organisation } from "../../src/config/org.schema.ts";
 import { createI18n } from "../../src/i18n/index.ts";
 import { MonitoringRepository } from "../../src/modules/cases/monitoring.repository.ts";
 import { CHECKIN_TEMPLATE, MonitoringService } from "../../src/modules/cases/monitoring.service.ts";
+import { planDigests } from "../../src/modules/cases/monitoring.ts";
 import { RecordingClientNotifier } from "../../src/modules/notify/recording-notifier.ts";
 import { OrgRepository } from "../../src/modules/org/org.repository.ts";
 import { createCipher, generateKeySpec } from "../../src/privacy/crypto.ts";
@@ -103,5 +104,29 @@ describe("daily monitoring", () => {
     for (const v of Object.values(client))
       if (typeof v === "string" && v.length > 3 && v !== kase.clientId) expect(json).not.toContain(v);
     expect(json).not.toContain(kase.clientId);
+  });
+
+  it("reads one person's digest from their scope only, and it equals their part of the full plan", async () => {
+    const repo = new MonitoringRepository(db.prisma);
+    const full = await repo.snapshot(now);
+    const plan = planDigests({
+      ...full,
+      now,
+      timeZone: "Europe/Berlin",
+      rules: { nextContactDays: 42, silentAfterDays: 28 },
+    });
+    expect(plan.length).toBeGreaterThan(0);
+    for (const s of full.staff) {
+      const scoped = await repo.snapshot(now, s.id);
+      const want = plan.find((g) => g.recipientId === s.id) ?? null;
+      expect((await svc.digestOf(s.id))?.digest ?? null).toEqual(want);
+      // a case manager without deputy duties or supervision reads only their own cases
+      if (
+        s.supervises !== "all" &&
+        s.supervises.length === 0 &&
+        !full.absences.some((a) => a.deputyId === s.id)
+      )
+        expect(scoped.cases.every((c) => c.cmId === s.id)).toBe(true);
+    }
   });
 });

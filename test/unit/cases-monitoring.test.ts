@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   type AbsenceLike,
   type ChaseItem,
+  digestScope,
   dueItems,
   type MonitoredCase,
   nextContactOf,
@@ -177,4 +178,34 @@ describe("planDigests", () => {
     expect([...d.values()].some((x) => x.deputising.length > 0)).toBe(false);
     expect(d.get("lead-city")?.team).toHaveLength(1);
   });
+
+  it.each([
+    ["cm-a", [], ["cm-a"]],
+    [
+      "cm-b",
+      [{ cmId: "cm-a", deputyId: "cm-b", from: daysAgo(1), to: at("2026-12-10T00:00:00Z") }],
+      ["cm-a", "cm-b"],
+    ],
+    ["cm-b", [{ cmId: "cm-a", deputyId: "cm-b", from: daysAgo(9), to: daysAgo(1) }], ["cm-b"]],
+    ["lead-drk", [], ["cm-b", "cm-c", "lead-drk"]],
+    ["lead-city", [], staff.map((s) => s.id)],
+    ["unknown", [], ["unknown"]],
+  ] as [string, AbsenceLike[], string[]][])(
+    "scopes %s's digest to the right case managers",
+    (who, absences, want) => {
+      expect([...digestScope(who, staff, absences, now)].sort()).toEqual([...want].sort());
+      // and the digest planned from only those cases is the one planned from all of them
+      const scope = digestScope(who, staff, absences, now);
+      const scoped = planDigests({
+        cases: cases.filter((c) => scope.has(c.cmId)),
+        referrals: referrals.filter((r) => cases.some((c) => c.id === r.caseId && scope.has(c.cmId))),
+        staff,
+        absences,
+        now,
+        timeZone: TZ,
+        rules,
+      }).find((d) => d.recipientId === who);
+      expect(scoped).toEqual(plan(absences).find((d) => d.recipientId === who));
+    },
+  );
 });

@@ -4,7 +4,13 @@
 import type { Db } from "../../db/client.ts";
 import { supervisionScope } from "../staff/identity.ts";
 import { REFERRAL_AWAITING } from "./codes.ts";
-import type { AbsenceLike, ChaseItem, MonitoredCase, StaffLike } from "./monitoring.ts";
+import {
+  type AbsenceLike,
+  type ChaseItem,
+  digestScope,
+  type MonitoredCase,
+  type StaffLike,
+} from "./monitoring.ts";
 import { WORK_PHASES } from "./phases.ts";
 
 export interface MonitoredCaseRow extends MonitoredCase {
@@ -24,11 +30,52 @@ export interface MonitoringSnapshot {
 export class MonitoringRepository {
   constructor(private readonly db: Db) {}
 
-  async snapshot(now: Date): Promise<MonitoringSnapshot> {
+  /**
+   * Everything in work, or with `forStaffId` only the cases that can reach that person's digest
+   * (digestScope): the deliverer reads one digest per job and must not load the whole office each time.
+   */
+  async snapshot(now: Date, forStaffId?: string): Promise<MonitoringSnapshot> {
     const work = { in: [...WORK_PHASES] };
-    const [cases, referrals, staff, absences] = await Promise.all([
+    const [staffRows, absences] = await Promise.all([
+      this.db.caseManager.findMany({
+        select: {
+          id: true,
+          name: true,
+          slackUserId: true,
+          agencyId: true,
+          active: true,
+          teamLead: true,
+          coordinator: true,
+          agency: { select: { kind: true } },
+        },
+      }),
+      this.db.absence.findMany({
+        where: { from: { lte: now }, to: { gt: now } },
+        select: { cmId: true, deputyId: true, from: true, to: true },
+      }),
+    ]);
+    const staff: StaffRow[] = staffRows.map((s) => ({
+      id: s.id,
+      name: s.name,
+      slackUserId: s.slackUserId,
+      agencyId: s.agencyId,
+      active: s.active,
+      supervises: supervisionScope({
+        id: s.id,
+        name: s.name,
+        slackUserId: s.slackUserId,
+        agencyId: s.agencyId,
+        agencyKind: s.agency.kind,
+        teamLead: s.teamLead,
+        coordinator: s.coordinator,
+        active: s.active,
+      }),
+    }));
+    const cmFilter =
+      forStaffId === undefined ? { not: null } : { in: [...digestScope(forStaffId, staff, absences, now)] };
+    const [cases, referrals] = await Promise.all([
       this.db.case.findMany({
-        where: { phase: work, cmId: { not: null } },
+        where: { phase: work, cmId: cmFilter },
         select: {
           id: true,
           clientId: true,
@@ -50,7 +97,7 @@ export class MonitoringRepository {
         },
       }),
       this.db.referral.findMany({
-        where: { status: { in: [...REFERRAL_AWAITING] }, case: { phase: work } },
+        where: { status: { in: [...REFERRAL_AWAITING] }, case: { phase: work, cmId: cmFilter } },
         select: {
           id: true,
           caseId: true,
@@ -60,22 +107,6 @@ export class MonitoringRepository {
           chasedAt: true,
           case: { select: { referenceCode: true } },
         },
-      }),
-      this.db.caseManager.findMany({
-        select: {
-          id: true,
-          name: true,
-          slackUserId: true,
-          agencyId: true,
-          active: true,
-          teamLead: true,
-          coordinator: true,
-          agency: { select: { kind: true } },
-        },
-      }),
-      this.db.absence.findMany({
-        where: { from: { lte: now }, to: { gt: now } },
-        select: { cmId: true, deputyId: true, from: true, to: true },
       }),
     ]);
     return {
@@ -101,23 +132,7 @@ export class MonitoringRepository {
         expectedBy: r.expectedBy,
         chasedAt: r.chasedAt,
       })),
-      staff: staff.map((s) => ({
-        id: s.id,
-        name: s.name,
-        slackUserId: s.slackUserId,
-        agencyId: s.agencyId,
-        active: s.active,
-        supervises: supervisionScope({
-          id: s.id,
-          name: s.name,
-          slackUserId: s.slackUserId,
-          agencyId: s.agencyId,
-          agencyKind: s.agency.kind,
-          teamLead: s.teamLead,
-          coordinator: s.coordinator,
-          active: s.active,
-        }),
-      })),
+      staff,
       absences,
     };
   }

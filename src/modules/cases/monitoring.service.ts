@@ -5,7 +5,14 @@
 // began, so a retried or doubled run sends nothing twice.
 import type { ClientNotifier } from "../notify/notifier.ts";
 import type { MonitoringRepository, MonitoringSnapshot } from "./monitoring.repository.ts";
-import { type Digest, dayKey, type MonitorRules, planDigests, shouldCheckIn } from "./monitoring.ts";
+import {
+  type Digest,
+  dayKey,
+  lastTouch,
+  type MonitorRules,
+  planDigests,
+  shouldCheckIn,
+} from "./monitoring.ts";
 
 /** The client's check-in in their language (locales/<lng>/casework.json). */
 export const CHECKIN_TEMPLATE = "casework:checkin";
@@ -47,7 +54,7 @@ export class MonitoringService {
     let checkIns = 0;
     for (const c of snap.cases) {
       if (!shouldCheckIn(c, now, this.d.rules)) continue;
-      const since = c.lastContactAt && c.lastContactAt > c.startedAt ? c.lastContactAt : c.startedAt;
+      const since = lastTouch(c);
       // enqueue first (deterministic key), then mark: a crash between the two re-enqueues the same key
       await this.d.clients.notify(
         c.clientId,
@@ -64,7 +71,7 @@ export class MonitoringService {
   /** The digest of one member of staff as of now, or null when there is nothing (any more) to say. */
   async digestOf(staffId: string): Promise<DigestView | null> {
     const now = this.d.now();
-    const snap = await this.d.repo.snapshot(now);
+    const snap = await this.d.repo.snapshot(now, staffId);
     const digest = this.plan(snap, now).find((g) => g.recipientId === staffId);
     const me = snap.staff.find((s) => s.id === staffId);
     if (!digest || !me) return null;

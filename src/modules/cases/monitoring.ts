@@ -80,19 +80,24 @@ export interface Digest {
 
 export const isMonitored = (phase: string): boolean => (WORK_PHASES as readonly string[]).includes(phase);
 
+// One formatter per zone: constructing an Intl.DateTimeFormat costs far more than formatting with
+// it, and a digest run formats several dates for every monitored case.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** YYYY-MM-DD of `at` in `timeZone` */
 export function dayKey(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(at);
+  let f = dayFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dayFormats.set(timeZone, f);
+  }
+  return f.format(at);
 }
 const dayDiff = (later: string, earlier: string): number =>
   Math.round((Date.parse(`${later}T00:00:00Z`) - Date.parse(`${earlier}T00:00:00Z`)) / DAY);
 
-const lastTouch = (c: MonitoredCase): Date =>
+/** The last time anybody was in touch: the last contact, or the start of the case work. */
+export const lastTouch = (c: MonitoredCase): Date =>
   c.lastContactAt && c.lastContactAt > c.startedAt ? c.lastContactAt : c.startedAt;
 
 export function nextContactOf(c: MonitoredCase, rules: MonitorRules): Date {
@@ -164,6 +169,27 @@ export interface AbsenceLike {
   to: Date;
 }
 
+/**
+ * The case managers whose cases can appear in `recipientId`'s digest: their own, those they deputise
+ * for today, and for a lead everybody in the agencies they supervise. Delivering one digest then
+ * reads only these cases instead of every case in work.
+ */
+export function digestScope(
+  recipientId: string,
+  staff: readonly StaffLike[],
+  absences: readonly AbsenceLike[],
+  now: Date,
+): Set<string> {
+  const t = now.getTime();
+  const ids = new Set([recipientId]);
+  for (const a of absences)
+    if (a.deputyId === recipientId && a.from.getTime() <= t && t < a.to.getTime()) ids.add(a.cmId);
+  const me = staff.find((s) => s.id === recipientId);
+  if (me && (me.supervises === "all" || me.supervises.length > 0))
+    for (const s of staff) if (inScope(me.supervises, s.agencyId)) ids.add(s.id);
+  return ids;
+}
+
 /** One digest per member of staff who has something to hear today. */
 export function planDigests(input: {
   cases: readonly MonitoredCase[];
@@ -176,24 +202,32 @@ export function planDigests(input: {
 }): Digest[] {
   const { now, timeZone, rules } = input;
   const t = now.getTime();
+  const staffById = new Map(input.staff.map((s) => [s.id, s]));
   const active = new Map(input.staff.filter((s) => s.active).map((s) => [s.id, s]));
   const away = new Map<string, string | null>();
   for (const a of input.absences)
     if (a.from.getTime() <= t && t < a.to.getTime()) away.set(a.cmId, a.deputyId ?? away.get(a.cmId) ?? null);
 
-  const sections = new Map<string, DigestSection>();
-  for (const cmId of new Set(input.cases.map((c) => c.cmId))) {
-    sections.set(
-      cmId,
-      sectionFor(
-        input.cases.filter((c) => c.cmId === cmId),
-        input.referrals.filter((r) => input.cases.some((c) => c.id === r.caseId && c.cmId === cmId)),
-        now,
-        timeZone,
-        rules,
-      ),
-    );
+  // group once: filtering every case and referral per case manager was quadratic in the caseload
+  const casesByCm = new Map<string, MonitoredCase[]>();
+  const cmOfCase = new Map<string, string>();
+  for (const c of input.cases) {
+    cmOfCase.set(c.id, c.cmId);
+    const list = casesByCm.get(c.cmId);
+    if (list) list.push(c);
+    else casesByCm.set(c.cmId, [c]);
   }
+  const referralsByCm = new Map<string, ChaseItem[]>();
+  for (const r of input.referrals) {
+    const cmId = cmOfCase.get(r.caseId);
+    if (cmId === undefined) continue;
+    const list = referralsByCm.get(cmId);
+    if (list) list.push(r);
+    else referralsByCm.set(cmId, [r]);
+  }
+  const sections = new Map<string, DigestSection>();
+  for (const [cmId, cases] of casesByCm)
+    sections.set(cmId, sectionFor(cases, referralsByCm.get(cmId) ?? [], now, timeZone, rules));
 
   const digests: Digest[] = [];
   for (const s of active.values()) {
@@ -206,7 +240,7 @@ export function planDigests(input: {
     const team: TeamLine[] = [];
     if (s.supervises === "all" || s.supervises.length > 0)
       for (const [cmId, sec] of sections) {
-        const cm = active.get(cmId) ?? input.staff.find((x) => x.id === cmId);
+        const cm = active.get(cmId) ?? staffById.get(cmId);
         if (!cm || !inScope(s.supervises, cm.agencyId)) continue;
         const overdue = new Set(sec.overdue.map((d) => d.caseId)).size;
         if (overdue + sec.silent.length > 0) team.push({ cmId, overdue, silent: sec.silent.length });
