@@ -314,13 +314,45 @@ export const DEFAULT_CASE_WORK = {
   reassessmentMonths: 6,
   digestCron: "30 7 * * 1-5",
 } as const;
+// The scheduler would only refuse a bad pattern when the job is registered at start-up, far from the
+// file; checking the five fields here names the field and the line instead.
+const CRON_FIELDS = [
+  ["minute", 0, 59],
+  ["hour", 0, 23],
+  ["day of month", 1, 31],
+  ["month", 1, 12],
+  ["weekday", 0, 7],
+] as const;
+/** Why `pattern` is not a five-field cron pattern of numbers, ranges, lists and steps, or null. */
+export function cronProblem(pattern: string): string | null {
+  const fields = pattern.trim().split(/\s+/);
+  if (fields.length !== 5) return 'must be a cron pattern with five fields, e.g. "30 7 * * 1-5"';
+  for (const [i, field] of fields.entries()) {
+    const [name, min, max] = CRON_FIELDS[i]!;
+    for (const part of field.split(",")) {
+      const m = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
+      const [lo, hi, step] = [m?.[2], m?.[3], m?.[4]].map((x) => (x === undefined ? undefined : Number(x)));
+      const bad =
+        !m ||
+        (lo !== undefined && (lo < min || lo > max)) ||
+        (hi !== undefined && (hi < min || hi > max || hi < (lo ?? min))) ||
+        (step !== undefined && step < 1);
+      if (bad)
+        return `${name} "${part}" is not valid here (numbers ${min}–${max}, ranges a-b, lists a,b, steps */n)`;
+    }
+  }
+  return null;
+}
 const caseWorkSchema = z.strictObject({
   nextContactDays: z.int().min(1).max(365).default(DEFAULT_CASE_WORK.nextContactDays),
   silentAfterDays: z.int().min(1).max(365).default(DEFAULT_CASE_WORK.silentAfterDays),
   reassessmentMonths: z.int().min(1).max(36).default(DEFAULT_CASE_WORK.reassessmentMonths),
   digestCron: z
     .string()
-    .regex(/^(\S+\s+){4}\S+$/, 'must be a cron pattern with five fields, e.g. "30 7 * * 1-5"')
+    .superRefine((v, ctx) => {
+      const problem = cronProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
     .default(DEFAULT_CASE_WORK.digestCron),
 });
 export type CaseWorkConfig = z.output<typeof caseWorkSchema>;

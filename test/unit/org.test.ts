@@ -237,6 +237,35 @@ referralTargets:
   - { id: youth-welfare, name: Jugendamt, kind: youth-welfare }
 `;
 
+  it.each([
+    ["30 7 * * 1-5", null],
+    ["*/15 6-18 * * 1,3,5", null],
+    ["0 8 1 1-12/3 *", null],
+    ["30 7 * *", "five fields"],
+    ["99 7 * * 1-5", 'minute "99"'],
+    ["30 24 * * *", 'hour "24"'],
+    ["30 7 0 * *", 'day of month "0"'],
+    ["30 7 * * 5-1", 'weekday "5-1"'],
+    ["30 7 * * mon", 'weekday "mon"'],
+    ["*/0 7 * * *", 'minute "*/0"'],
+  ])("caseWork.digestCron %j", (cron, problem) => {
+    const text = `${VALID}\ncaseWork:\n  digestCron: "${cron}"\n`;
+    if (problem === null) {
+      expect(parseOrganisation(text, "valid.yaml").caseWork?.digestCron).toBe(cron);
+      return;
+    }
+    const found = problemsOf(text).find((p) => p.path === "caseWork.digestCron");
+    expect(found?.message).toContain(problem);
+    expect(found?.line).toBe(lineOf(text, "digestCron:"));
+  });
+
+  it("caseWork day counts are bounded and unknown keys refused", () => {
+    const text = `${VALID}\ncaseWork:\n  silentAfterDays: 0\n  nextContactDay: 14\n`;
+    const paths = problemsOf(text).map((p) => p.path);
+    expect(paths).toContain("caseWork.silentAfterDays");
+    expect(paths).toContain("caseWork.nextContactDay");
+  });
+
   it("reports every schema problem with its line, column and path", () => {
     const problems = problemsOf(BROKEN, "broken.yaml");
     const where = (path: string) => problems.filter((p) => p.path === path).map((p) => p.line);
