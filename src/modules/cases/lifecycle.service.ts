@@ -2,12 +2,12 @@
 // the case row (locked), a timestamped CaseEvent and an AuditLog entry. A closure frees the case
 // manager's slot, so the wait list is pulled (job "matching.pull") once the transaction committed.
 import type { Db, Tx } from "../../db/client.ts";
-import type { CasePhase, ClosureReason, GoalStatus } from "../../generated/prisma/enums.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { FieldCipher } from "../../privacy/crypto.ts";
 import type { Jobs } from "../../queue/jobs.ts";
 import type { Producer } from "../../queue/registry.ts";
 import { AuditRepository } from "../audit/audit.repository.ts";
+import type { CasePhase, ClosureReason, GoalStatus } from "../kernel/enums.ts";
 import { UUID } from "../kernel/ids.ts";
 import { inTx } from "../matching/tx.ts";
 import { AccessRepository } from "../staff/access.repository.ts";

@@ -3,7 +3,7 @@
 // Pure rules: which phase may follow which, and who may make the move. The matching module owns the
 // way in (waiting → pending_acceptance → first_consultation); this module owns the work phases and
 // the way out.
-import type { CasePhase, ClosureReason } from "../../generated/prisma/enums.ts";
+import type { CasePhase, ClosureReason } from "../kernel/enums.ts";
 import { authorize, type CaseAction, type CaseScope, type StaffActor } from "../staff/authorize.ts";
 
 export type { CasePhase, ClosureReason };

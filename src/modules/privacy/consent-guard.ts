@@ -7,7 +7,7 @@
 // Rule: the latest decision per purpose counts; granted and not withdrawn = consent; an erased
 // client has no consent.
 import type { Db, Tx } from "../../db/client.ts";
-import type { ConsentPurpose } from "../../generated/prisma/enums.ts";
+import type { ConsentPurpose } from "../kernel/enums.ts";
 
 export type { ConsentPurpose };
 

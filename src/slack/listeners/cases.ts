@@ -6,7 +6,6 @@
 
 import type { i18n, TFunction } from "i18next";
 import type { Db } from "../../db/client.ts";
-import type { CasePhase, GoalStatus } from "../../generated/prisma/enums.ts";
 import type { Logger } from "../../lib/logger.ts";
 import {
   actorForSlackUser,
@@ -23,6 +22,7 @@ import {
   STAFF_CLOSURE_REASONS,
   type StaffClosureReason,
 } from "../../modules/cases/phases.ts";
+import type { CasePhase, GoalStatus } from "../../modules/kernel/enums.ts";
 import { CASEWORK_IDS } from "../blocks/casework.ts";
 import { slackEscape } from "../escape.ts";
 import { listenerFor } from "../register.ts";
