@@ -38,11 +38,11 @@ const includes = <T extends string>(list: readonly T[], v: string): v is T =>
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
 export type Checked<T, F extends string> = { ok: true; value: T } | { ok: false; errors: FieldErrors<F> };
 
-const result = <T, F extends string>(value: T, errors: FieldErrors<F>): Checked<T, F> =>
+export const result = <T, F extends string>(value: T, errors: FieldErrors<F>): Checked<T, F> =>
   Object.keys(errors).length ? { ok: false, errors } : { ok: true, value };
 
 /** The calendar day of `d` in UTC as a number, to compare dates picked in Slack (YYYY-MM-DD) with now. */
-const dayNumber = (d: Date): number => Math.floor(d.getTime() / DAY);
+export const dayNumber = (d: Date): number => Math.floor(d.getTime() / DAY);
 
 /** Parses Slack's datepicker value; anything else (a tampered payload) is no date. */
 export function parseDay(raw: string | null | undefined): Date | null {
