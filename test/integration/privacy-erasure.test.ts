@@ -147,6 +147,50 @@ describe("/delete erasure", () => {
   beforeAll(async () => {
     c = await createRichClient(db.prisma, cipher, { cmId: cmA, otherCmId: cmB, now: NOW, tag: "erase1" });
     other = await createRichClient(db.prisma, cipher, { cmId: cmB, otherCmId: cmA, now: NOW, tag: "keep1" });
+    // the case work's free texts, each naming the person: goal steps, assessment notes, a referral
+    // note, a conference's decisions, a home-visit address
+    const name = c.personal.name;
+    await db.prisma.goal.updateMany({
+      where: { caseId: c.caseId },
+      data: { steps: cipher.encrypt(`${name} meldet sich an`) },
+    });
+    const a = await db.prisma.assessment.create({
+      data: { caseId: c.caseId, kind: "initial", startedAt: NOW, createdBy: `cm:${cmA}` },
+    });
+    await db.prisma.assessmentArea.create({
+      data: {
+        assessmentId: a.id,
+        area: "housing",
+        status: "need",
+        barriers: [],
+        notes: cipher.encrypt(`${name} wohnt beengt`),
+      },
+    });
+    await db.prisma.referral.create({
+      data: {
+        caseId: c.caseId,
+        partnerId: "jobcenter",
+        purpose: "work",
+        note: cipher.encrypt(`für ${name}`),
+        sentAt: NOW,
+        expectedBy: NOW,
+        createdBy: `cm:${cmA}`,
+      },
+    });
+    await db.prisma.caseConference.create({
+      data: {
+        caseId: c.caseId,
+        heldAt: NOW,
+        participants: [],
+        topics: ["work"],
+        decisions: cipher.encrypt(`${name}: Kurs`),
+        createdBy: `cm:${cmA}`,
+      },
+    });
+    await db.prisma.appointment.updateMany({
+      where: { caseId: c.caseId },
+      data: { address: cipher.encrypt(`bei ${name}, Hauptstr. 1`) },
+    });
     // Redis: a delayed client message, an expiry of its offer, a visitor cache holding the name,
     // and a job of another client that must stay
     await producer.enqueue(
@@ -191,6 +235,13 @@ describe("/delete erasure", () => {
       expect.arrayContaining([`Client.telegramUserId contains ${c.telegramUserId}`]),
     );
     expect((await findInRedis(redis, prefix, [c.personal.name])).length).toBe(1);
+    // control: the fixture holds ciphertext in every registered encrypted column, so the check after
+    // the erasure covers each one (a newly registered field without fixture data fails here)
+    for (const [table, cols] of Object.entries(ENCRYPTED_FIELDS))
+      for (const col of cols) {
+        const n = await db.sql.query(`SELECT count(*)::int AS n FROM "${table}" WHERE "${col}" LIKE 'v1.%'`);
+        expect(n.rows[0].n, `${table}.${col} has fixture data`).toBeGreaterThan(0);
+      }
     const r = await erasure.erase(c.clientId, { mode: "request" });
     expect(r.status).toBe("erased");
     expect(r.casesClosed).toBe(1);

@@ -7,7 +7,8 @@
 // - closes open cases with reason `erased` (through CaseLifecycleService: CaseEvent + AuditLog,
 //   pending offer revoked, future appointments cancelled, wait-list entry withdrawn, slot freed)
 // - deletes Conversation, HouseholdMember and Consent rows
-// - blanks RelayedMessage bodies and Goal texts, nulls Assignment decline reasons
+// - blanks RelayedMessage bodies, Goal texts and steps, assessment notes, referral notes, conference
+//   decisions and appointment addresses; nulls Assignment decline reasons
 // - strips the intake's answers that are not needed to find the case again (topics, languages, …)
 //   and the matching inputs stored with assignment decisions
 // - turns the Client row into a tombstone: Telegram ids, name, phone, district, country and source
@@ -271,7 +272,16 @@ export class ErasureService {
     await tx.householdMember.deleteMany({ where: { clientId } });
     await tx.consent.deleteMany({ where: { clientId } });
     await tx.relayedMessage.updateMany({ where: { caseId: { in: caseIds } }, data: { body: "" } });
-    await tx.goal.updateMany({ where: { caseId: { in: caseIds } }, data: { text: "" } });
+    // every free text of the case work (the encrypted fields of ENCRYPTED_FIELDS on case rows); the
+    // codes (areas, barriers, outcomes, partners, dates) stay for the report
+    await tx.goal.updateMany({ where: { caseId: { in: caseIds } }, data: { text: "", steps: null } });
+    await tx.assessmentArea.updateMany({
+      where: { assessment: { caseId: { in: caseIds } } },
+      data: { notes: null },
+    });
+    await tx.referral.updateMany({ where: { caseId: { in: caseIds } }, data: { note: null } });
+    await tx.caseConference.updateMany({ where: { caseId: { in: caseIds } }, data: { decisions: null } });
+    await tx.appointment.updateMany({ where: { caseId: { in: caseIds } }, data: { address: null } });
     await tx.assignment.updateMany({ where: { caseId: { in: caseIds } }, data: { declineReason: null } });
     await tx.assignmentDecision.updateMany({
       where: { caseId: { in: caseIds } },
