@@ -27,6 +27,7 @@ import {
   type CaseworkDeps,
   onAssessmentSubmitted,
   onClosureSubmitted,
+  onConferenceSubmitted,
   onOpenFile,
   onReferralSubmitted,
   onWorkButton,
@@ -616,5 +617,152 @@ describe("next contact (monitoring)", () => {
     expect(events).toBe(1);
     const t = i18n.getFixedT("de", "casework");
     expect(t("event.monitoring.next_contact_set")).toBe("Nächster Kontakt festgelegt");
+  });
+});
+
+describe("case conference", () => {
+  it("records who took part (offices only under the release), the topics, encrypted decisions and a first goal; idempotent; colleagues refused", async () => {
+    const c = await newCase("cw-conf");
+    const input = {
+      heldOn: new Date(`${now.toISOString().slice(0, 10)}T00:00:00Z`),
+      staffIds: [benId],
+      partnerIds: ["jobcenter", "immigration-office"],
+      roles: ["client", "interpreter"],
+      topics: ["work", "residence"],
+      decisions: "Termin beim Jobcenter zur Anerkennung vorbereiten",
+      goal: {
+        text: "Unterlagen für die Anerkennung sammeln",
+        area: "education",
+        steps: "",
+        responsible: "client",
+        partnerId: "",
+        dueDate: new Date(now.getTime() + 30 * DAY),
+      },
+    };
+    // no release for either office yet
+    expect(await svc.recordConference(c.caseId, anna, input)).toEqual({
+      ok: false,
+      code: "invalid",
+      errors: { partners: "no_consent" },
+    });
+    for (const partnerId of ["jobcenter", "immigration-office"])
+      await new PartnerConsentRepository(db.prisma).decide({
+        clientId: c.clientId,
+        partnerId,
+        granted: true,
+        version: "2026-12",
+        now,
+      });
+    expect(await svc.recordConference(c.caseId, ben, { ...input, staffIds: [] })).toEqual({
+      ok: false,
+      code: "not_responsible",
+    });
+    const ok = await svc.recordConference(c.caseId, anna, { ...input, idempotencyKey: "conf-1" });
+    expect(ok).toMatchObject({ ok: true, id: expect.any(String) });
+    expect(await svc.recordConference(c.caseId, anna, { ...input, idempotencyKey: "conf-1" })).toEqual({
+      ok: true,
+      duplicate: true,
+    });
+    const stored = await db.prisma.caseConference.findMany({ where: { caseId: c.caseId } });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.decisions).not.toContain("Jobcenter");
+    expect(stored[0]!.participants).toEqual([
+      { kind: "staff", cmId: annaId },
+      { kind: "staff", cmId: benId },
+      { kind: "partner", partnerId: "jobcenter" },
+      { kind: "partner", partnerId: "immigration-office" },
+      { kind: "role", role: "client" },
+      { kind: "role", role: "interpreter" },
+    ]);
+    const goals = await db.prisma.goal.findMany({ where: { caseId: c.caseId } });
+    expect(goals.map((g) => g.area)).toEqual(["education"]);
+    const events = await db.prisma.caseEvent.findMany({
+      where: { caseId: c.caseId, kind: { in: ["conference.recorded", "goal.added"] } },
+    });
+    expect(events.map((e) => e.kind).sort()).toEqual(["conference.recorded", "goal.added"]);
+    // events and audit carry ids and codes only
+    expect(JSON.stringify(events)).not.toContain("Anerkennung");
+    expect(
+      await db.prisma.auditLog.count({ where: { caseId: c.caseId, action: "conference.recorded" } }),
+    ).toBe(1);
+    // the case file shows it, decrypted, with offices by name and roles, never a person's name
+    const f = (await svc.caseFile(c.caseId, anna)) as CaseFile;
+    expect(f.conferences).toMatchObject([
+      {
+        partners: ["jobcenter", "immigration-office"],
+        roles: ["client", "interpreter"],
+        decisions: input.decisions,
+      },
+    ]);
+  });
+
+  it("Slack: the modal is pushed from the case file, errors land next to the field, a valid submission refreshes the file", async () => {
+    const c = await newCase("cw-conf2");
+    const s = fakeSlack();
+    const d = { ...deps, staff: org.caseManagers.map((m) => ({ id: m.id, name: m.name })) };
+    await onWorkButton(
+      {
+        ack: s.ack,
+        client: s.client,
+        body: {
+          user: { id: annaSlack },
+          trigger_id: "T9",
+          view: { id: "VROOT2" },
+          actions: [{ action_id: CASEWORK_IDS.conference, value: c.caseId }],
+        },
+      } as CaseworkArgs,
+      d,
+    );
+    const pushed = s.calls.find((x) => x.method === "views.push")!.arg.view as {
+      callback_id: string;
+      blocks: unknown[];
+    };
+    expect(pushed.callback_id).toBe(CASEWORK_IDS.views.conference);
+    expect(JSON.stringify(pushed)).toContain("immigration-office");
+    const I = CASEWORK_IDS.blocks;
+    const values: Record<string, Record<string, unknown>> = {
+      [I.confHeld]: { v: { selected_date: new Date(now.getTime() + DAY).toISOString().slice(0, 10) } },
+      [I.confStaff]: multi([]),
+      [I.confPartners]: multi(["immigration-office"]),
+      [I.confRoles]: multi([]),
+      [I.confTopics]: multi(["residence"]),
+      [I.confDecisions]: txt(""),
+      [I.confGoalText]: txt(""),
+      [I.confGoalArea]: sel(""),
+      [I.confGoalResponsible]: sel(""),
+      [I.confGoalDue]: { v: { selected_date: null } },
+    };
+    const submit = (id: string) =>
+      onConferenceSubmitted(
+        {
+          ack: s.ack,
+          client: s.client,
+          body: {
+            user: { id: annaSlack },
+            view: {
+              id,
+              root_view_id: "VROOT2",
+              private_metadata: c.caseId,
+              state: { values: values as never },
+            },
+          },
+        } as CaseworkArgs,
+        d,
+      );
+    await submit("V-conf-a");
+    // tomorrow, and an office without the release: both named next to their fields
+    expect(s.acks.at(-1)).toMatchObject({
+      response_action: "errors",
+      errors: { [I.confHeld]: expect.any(String), [I.confPartners]: expect.any(String) },
+    });
+    values[I.confHeld] = { v: { selected_date: now.toISOString().slice(0, 10) } };
+    values[I.confPartners] = multi([]);
+    values[I.confRoles] = multi(["client"]);
+    await submit("V-conf-b");
+    expect(s.acks.at(-1)).toBeUndefined();
+    expect(await db.prisma.caseConference.count({ where: { caseId: c.caseId } })).toBe(1);
+    expect(s.calls.some((x) => x.method === "views.update" && x.arg.view_id === "VROOT2")).toBe(true);
+    const t = i18n.getFixedT("en", "casework");
+    expect(t("event.conference.recorded")).toBe("Case conference recorded");
   });
 });

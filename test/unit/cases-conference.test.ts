@@ -42,7 +42,7 @@ describe("checkConference", () => {
     [
       "an office without the client's release",
       { partnerIds: ["jobcenter", "abh"] },
-      { partners: "no_consent:abh" },
+      { partners: "no_consent" },
     ],
     ["only the one recording it", { partnerIds: [] }, { staff: "too_few" }],
     ["the client and an interpreter", { partnerIds: [], roles: ["client", "interpreter"] }, null],

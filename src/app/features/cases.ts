@@ -30,6 +30,7 @@ export const casesFeature: Feature = {
       casework: caseworkOf(app, lifecycle),
       actorFor: (slackUserId: string, now: Date) => actorForSlackUser(app.db, slackUserId, now),
       partners: partnerOptions(app),
+      staff: app.org.caseManagers.filter((c) => c.active !== false).map((c) => ({ id: c.id, name: c.name })),
       i18n: app.i18n,
       log: app.log,
       now: app.now,

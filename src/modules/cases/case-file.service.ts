@@ -55,6 +55,16 @@ export interface CaseFile {
     expectedBy: Date;
     overdue: boolean;
   }[];
+  /** the latest case conferences, newest first */
+  conferences: {
+    id: string;
+    heldAt: Date;
+    staff: string[];
+    partners: string[];
+    roles: string[];
+    topics: string[];
+    decisions: string | null;
+  }[];
   nextAppointments: { startsAt: Date; mode: string }[];
   nextContactAt: Date | null;
   reassessmentDueAt: Date | null;
@@ -168,6 +178,20 @@ export class CaseFileService {
         expectedBy: r.expectedBy,
         overdue: overdue.has(r.id),
       })),
+      conferences: c.conferences.map((k) => {
+        const people = Array.isArray(k.participants) ? (k.participants as Record<string, string>[]) : [];
+        const of = (kind: string, field: string) =>
+          people.flatMap((x) => (x.kind === kind && x[field] ? [x[field]!] : []));
+        return {
+          id: k.id,
+          heldAt: k.heldAt,
+          staff: of("staff", "cmId"),
+          partners: of("partner", "partnerId"),
+          roles: of("role", "role"),
+          topics: k.topics,
+          decisions: this.decrypt(k.decisions),
+        };
+      }),
       nextAppointments: c.appointments,
       nextContactAt: c.nextContactAt,
       reassessmentDueAt: c.reassessmentDueAt,

@@ -252,6 +252,29 @@ export class CaseworkRepository {
     });
   }
 
+  // ───────────── case conference ─────────────
+
+  /** ids of the staff who can sit in a conference (active members of the organisation) */
+  async activeStaffIds(): Promise<Set<string>> {
+    const rows = await this.db.caseManager.findMany({ where: { active: true }, select: { id: true } });
+    return new Set(rows.map((r) => r.id));
+  }
+
+  createConference(c: {
+    caseId: string;
+    heldAt: Date;
+    participants: unknown[];
+    topics: string[];
+    decisions: string | null;
+    createdBy: string;
+    createdAt: Date;
+  }) {
+    return this.db.caseConference.create({
+      data: { ...c, participants: c.participants as never },
+      select: { id: true },
+    });
+  }
+
   // ───────────── the case file ─────────────
 
   caseFile(caseId: string) {
@@ -277,6 +300,7 @@ export class CaseworkRepository {
         },
         goals: { orderBy: { createdAt: "asc" } },
         referrals: { orderBy: { sentAt: "asc" } },
+        conferences: { orderBy: { heldAt: "desc" }, take: 5 },
         assessments: { orderBy: { startedAt: "desc" }, take: 1, include: { areas: true } },
         appointments: {
           where: { status: "booked" },

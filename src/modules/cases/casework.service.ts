@@ -18,17 +18,19 @@ import {
   checkGoal,
   checkOutcomes,
   checkReferral,
-  type FieldErrors,
   type GoalField,
   type GoalInput,
   isReferralStatus,
   nextReferralStatuses,
+  type Outcome,
   type OutcomeInput,
   type ReferralField,
   type ReferralInput,
   toChase,
 } from "./casework.ts";
 import { LIFE_AREAS, type LifeArea, REFERRAL_ANSWERED } from "./codes.ts";
+import { ConferenceService } from "./conference.service.ts";
+import type { ConferenceField, ConferenceInput } from "./conference.ts";
 import type { CaseLifecycleService } from "./lifecycle.service.ts";
 import {
   type Actor,
@@ -55,11 +57,7 @@ export interface CaseworkDeps {
   now: () => Date;
 }
 
-export type Refusal = "not_found" | "not_responsible" | "wrong_phase" | "stale";
-export type Outcome<F extends string = string> =
-  | { ok: true; id?: string; duplicate?: boolean; phase?: string }
-  | { ok: false; code: Refusal }
-  | { ok: false; code: "invalid"; errors: FieldErrors<F> | Record<string, string> };
+export type { Outcome, Refusal } from "./casework.ts";
 
 /** Phases in which the assessment can be recorded (the first consultation moves on to assessment). */
 const ASSESSMENT_PHASES = ["first_consultation", "assessment", "reassessment"];
@@ -69,9 +67,20 @@ export type { CaseFile };
 
 export class CaseworkService {
   private readonly file: CaseFileService;
+  private readonly conference: ConferenceService;
 
   constructor(private readonly deps: CaseworkDeps) {
     this.file = new CaseFileService(deps);
+    this.conference = new ConferenceService(deps);
+  }
+
+  /** Records a case conference (conference.service.ts). */
+  recordConference(
+    caseId: string,
+    actor: Actor,
+    input: ConferenceInput & { idempotencyKey?: string },
+  ): Promise<Outcome<ConferenceField>> {
+    return this.conference.record(caseId, actor, input);
   }
 
   /** The case file (case-file.service.ts). */

@@ -36,6 +36,12 @@ const includes = <T extends string>(list: readonly T[], v: string): v is T =>
   (list as readonly string[]).includes(v);
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
+/** What a case-work use case answers: done, refused, or field errors for the modal. */
+export type Refusal = "not_found" | "not_responsible" | "wrong_phase" | "stale";
+export type Outcome<F extends string = string> =
+  | { ok: true; id?: string; duplicate?: boolean; phase?: string }
+  | { ok: false; code: Refusal }
+  | { ok: false; code: "invalid"; errors: FieldErrors<F> | Record<string, string> };
 export type Checked<T, F extends string> = { ok: true; value: T } | { ok: false; errors: FieldErrors<F> };
 
 export const result = <T, F extends string>(value: T, errors: FieldErrors<F>): Checked<T, F> =>

@@ -75,9 +75,9 @@ export function checkConference(
   if (staffIds.some((id) => !c.staff.has(id))) errors.staff = "unknown_staff";
   const partnerIds = uniq(input.partnerIds);
   const unknown = partnerIds.find((p) => !c.partners.has(p));
-  const uncovered = partnerIds.find((p) => c.partners.has(p) && !c.covered(p));
+  const uncovered = partnerIds.some((p) => c.partners.has(p) && !c.covered(p));
   if (unknown) errors.partners = "unknown_partner";
-  else if (uncovered) errors.partners = `no_consent:${uncovered}`;
+  else if (uncovered) errors.partners = "no_consent";
   const roles = uniq(input.roles);
   if (roles.some((r) => !(CONFERENCE_ROLES as readonly string[]).includes(r))) errors.roles = "unknown";
   // the one recording it takes part; a conference needs at least one more side at the table

@@ -32,6 +32,7 @@ export const CASEWORK_IDS = {
   refer: "cw_refer",
   close: "cw_close",
   nextContact: "cw_next",
+  conference: "cw_conf",
   referralStatus: "cw_referral_status",
   views: {
     file: "cw_file",
@@ -40,6 +41,7 @@ export const CASEWORK_IDS = {
     referral: "cw_referral_modal",
     closure: "cw_closure_modal",
     nextContact: "cw_next_modal",
+    conference: "cw_conf_modal",
   },
   blocks: {
     complete: "cw_complete",
@@ -56,6 +58,16 @@ export const CASEWORK_IDS = {
     refNote: "cw_ref_note",
     closeReason: "cw_close_reason",
     nextContact: "cw_next_date",
+    confHeld: "cw_conf_held",
+    confStaff: "cw_conf_staff",
+    confPartners: "cw_conf_partners",
+    confRoles: "cw_conf_roles",
+    confTopics: "cw_conf_topics",
+    confDecisions: "cw_conf_decisions",
+    confGoalText: "cw_conf_goal_text",
+    confGoalArea: "cw_conf_goal_area",
+    confGoalDue: "cw_conf_goal_due",
+    confGoalResponsible: "cw_conf_goal_responsible",
   },
 } as const;
 
@@ -64,11 +76,11 @@ export const areaBlock = (area: string, field: "status" | "barriers" | "notes") 
 /** Block ids of one goal's outcome in the closure modal. */
 export const outcomeBlock = (goalId: string, field: "outcome" | "reason") => `cw_outcome_${goalId}_${field}`;
 
-const plain = (text: string, max = 75) => ({ type: "plain_text", text: clip(text, max), emoji: true });
+export const plain = (text: string, max = 75) => ({ type: "plain_text", text: clip(text, max), emoji: true });
 const mrkdwn = (text: string) => ({ type: "mrkdwn", text: clip(text, 3000) });
-const opt = (text: string, value: string) => ({ text: plain(text), value });
-const section = (text: string): B => ({ type: "section", text: mrkdwn(text) });
-const ctx = (text: string): B => ({ type: "context", elements: [mrkdwn(clip(text, 2000))] });
+export const opt = (text: string, value: string) => ({ text: plain(text), value });
+export const section = (text: string): B => ({ type: "section", text: mrkdwn(text) });
+export const ctx = (text: string): B => ({ type: "context", elements: [mrkdwn(clip(text, 2000))] });
 const btn = (text: string, action_id: string, value: string, style?: "primary" | "danger"): B => ({
   type: "button",
   action_id,
@@ -76,7 +88,14 @@ const btn = (text: string, action_id: string, value: string, style?: "primary" |
   value,
   ...(style ? { style } : {}),
 });
-const modal = (callback_id: string, title: string, blocks: B[], meta: string, t: T, submit = true): B => ({
+export const modal = (
+  callback_id: string,
+  title: string,
+  blocks: B[],
+  meta: string,
+  t: T,
+  submit = true,
+): B => ({
   type: "modal",
   callback_id,
   private_metadata: meta,
@@ -145,6 +164,7 @@ export function caseFileModal(
     els.push(btn(t("casework:file.add_goal"), CASEWORK_IDS.goal, f.id));
     els.push(btn(t("casework:file.refer"), CASEWORK_IDS.refer, f.id));
     els.push(btn(t("casework:file.set_next_contact"), CASEWORK_IDS.nextContact, f.id));
+    els.push(btn(t("casework:file.record_conference"), CASEWORK_IDS.conference, f.id));
     if (f.may.close) els.push(btn(t("casework:file.close"), CASEWORK_IDS.close, f.id, "danger"));
     blocks.push({ type: "actions", block_id: "cw_file_actions", elements: els });
   }
@@ -205,6 +225,24 @@ export function caseFileModal(
         ),
       };
     blocks.push(line);
+  }
+
+  if (f.conferences.length) {
+    blocks.push({ type: "divider" }, section(`*${t("casework:file.conferences")}*`));
+    for (const k of f.conferences)
+      blocks.push(
+        ctx(
+          [
+            `${day(k.heldAt, lng)} · ${k.topics.map((a) => t(`casework:area.${a}`)).join(", ")}`,
+            `${t("casework:conference.with")}: ${[
+              ...k.staff.map(() => t("casework:conference.colleague")),
+              ...k.partners.map(pname),
+              ...k.roles.map((r) => t(`casework:conference.role.${r}`)),
+            ].join(", ")}`,
+            ...(k.decisions ? [`${t("casework:conference.decisions")}: ${esc(clip(k.decisions, 500))}`] : []),
+          ].join("\n"),
+        ),
+      );
   }
 
   blocks.push({ type: "divider" }, section(`*${t("casework:file.history")}*`));
@@ -300,7 +338,13 @@ export function assessmentModal(f: CaseFile, t: T): B {
 
 // ───────────────────────────── goal ─────────────────────────────
 
-const select = (block_id: string, label: string, options: B[], optional = false, initial?: string): B => ({
+export const select = (
+  block_id: string,
+  label: string,
+  options: B[],
+  optional = false,
+  initial?: string,
+): B => ({
   type: "input",
   block_id,
   optional,
@@ -312,14 +356,20 @@ const select = (block_id: string, label: string, options: B[], optional = false,
     ...(initial ? { initial_option: options.find((o) => o.value === initial) } : {}),
   },
 });
-const text = (block_id: string, label: string, max: number, optional = false, multiline = true): B => ({
+export const text = (
+  block_id: string,
+  label: string,
+  max: number,
+  optional = false,
+  multiline = true,
+): B => ({
   type: "input",
   block_id,
   optional,
   label: plain(label),
   element: { type: "plain_text_input", action_id: "v", multiline, max_length: max },
 });
-const date = (block_id: string, label: string): B => ({
+export const date = (block_id: string, label: string): B => ({
   type: "input",
   block_id,
   optional: true,

@@ -23,6 +23,7 @@ import {
   type PartnerOption,
   referralModal,
 } from "../blocks/casework.ts";
+import { conferenceModal } from "../blocks/conference.ts";
 import { listenerFor } from "../register.ts";
 
 type Ack = (response?: Record<string, unknown>) => Promise<void>;
@@ -64,6 +65,8 @@ export interface CaseworkDeps {
   casework: CaseworkService;
   actorFor(slackUserId: string, now: Date): Promise<Actor | null>;
   partners: readonly PartnerOption[];
+  /** active staff, for the case conference's participants */
+  staff?: readonly PartnerOption[];
   i18n: i18n;
   log: Logger;
   languageOf?: (slackUserId: string) => Promise<"de" | "en">;
@@ -115,6 +118,8 @@ const BUILDERS: Record<string, Builder> = {
   [CASEWORK_IDS.refer]: (f, d, t) => referralModal(f, d.partners, t),
   [CASEWORK_IDS.close]: (f, _d, t) => closureModal(f, t),
   [CASEWORK_IDS.nextContact]: (f, _d, t) => nextContactModal(f, t),
+  [CASEWORK_IDS.conference]: (f, d, t) =>
+    conferenceModal(f, d.staff ?? [], d.partners, t, nowOf(d).toISOString().slice(0, 10)),
 };
 
 /** The work buttons of the case file: push the matching modal on top of it. */
@@ -281,6 +286,51 @@ export async function onNextContactSubmitted(args: CaseworkArgs, deps: CaseworkD
   if (await answer(args, t, r, () => block, block)) await refreshRoot(args, deps, caseId, actor, t, lng);
 }
 
+const CONF_FIELDS: Record<string, string> = {
+  held: CASEWORK_IDS.blocks.confHeld,
+  staff: CASEWORK_IDS.blocks.confStaff,
+  partners: CASEWORK_IDS.blocks.confPartners,
+  roles: CASEWORK_IDS.blocks.confRoles,
+  topics: CASEWORK_IDS.blocks.confTopics,
+  decisions: CASEWORK_IDS.blocks.confDecisions,
+  goal: CASEWORK_IDS.blocks.confGoalText,
+};
+
+/** The case conference modal: recorded with its optional first goal, then the case file is refreshed. */
+export async function onConferenceSubmitted(args: CaseworkArgs, deps: CaseworkDeps): Promise<void> {
+  const { t, lng, actor } = await who(deps, args.body.user?.id);
+  if (!actor)
+    return args.ack({ response_action: "update", view: notice(t, t("casework:refused.not_staff")) });
+  const caseId = args.body.view?.private_metadata ?? "";
+  const I = CASEWORK_IDS.blocks;
+  const dueRaw = str(args.body, I.confGoalDue);
+  const dueDate = parseDay(dueRaw);
+  if (dueRaw && !dueDate)
+    return args.ack({ response_action: "errors", errors: { [I.confGoalDue]: t("casework:error.bad_date") } });
+  const goalText = str(args.body, I.confGoalText);
+  const r = await deps.casework.recordConference(caseId, actor, {
+    heldOn: parseDay(str(args.body, I.confHeld)),
+    staffIds: many(args.body, I.confStaff),
+    partnerIds: many(args.body, I.confPartners),
+    roles: many(args.body, I.confRoles),
+    topics: many(args.body, I.confTopics),
+    decisions: str(args.body, I.confDecisions),
+    goal: goalText.trim()
+      ? {
+          text: goalText,
+          area: str(args.body, I.confGoalArea),
+          steps: "",
+          responsible: str(args.body, I.confGoalResponsible) || "client",
+          partnerId: "",
+          dueDate,
+        }
+      : null,
+    ...(args.body.view?.id ? { idempotencyKey: `slack.view.${args.body.view.id}` } : {}),
+  });
+  if (await answer(args, t, r, (k) => CONF_FIELDS[k], I.confHeld))
+    await refreshRoot(args, deps, caseId, actor, t, lng);
+}
+
 const REF_FIELDS: Record<string, string> = {
   partner: CASEWORK_IDS.blocks.refPartner,
   purpose: CASEWORK_IDS.blocks.refPurpose,
@@ -379,6 +429,7 @@ export function registerCaseworkListeners(
     CASEWORK_IDS.refer,
     CASEWORK_IDS.close,
     CASEWORK_IDS.nextContact,
+    CASEWORK_IDS.conference,
   ])
     app.action(id, l(onWorkButton));
   app.action(CASEWORK_IDS.referralStatus, l(onReferralStatus));
@@ -387,4 +438,5 @@ export function registerCaseworkListeners(
   app.view(CASEWORK_IDS.views.referral, l(onReferralSubmitted));
   app.view(CASEWORK_IDS.views.closure, l(onClosureSubmitted));
   app.view(CASEWORK_IDS.views.nextContact, l(onNextContactSubmitted));
+  app.view(CASEWORK_IDS.views.conference, l(onConferenceSubmitted));
 }
