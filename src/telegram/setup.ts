@@ -1,6 +1,7 @@
 // Builds the Telegram bot of the running system from the base (bot.ts) and the features' Composers.
 import type { Bot } from "grammy";
 import type { AppContext, Feature } from "../app/feature.ts";
+import { directed } from "../i18n/bidi.ts";
 import { isClientLocale, suggestLocale } from "../i18n/index.ts";
 import { CLIENT_LOCALES } from "../modules/intake/answers.ts";
 import { createBot, type UpdateDeduper } from "./bot.ts";
@@ -65,7 +66,8 @@ export function buildTelegramBot(
     },
     features: features.flatMap((f) => (f.telegram ? [f.telegram(app)] : [])),
     onError: async (ctx) => {
-      if (ctx.chat?.type === "private") await ctx.reply(ctx.t("errors.generic"));
+      // plain text (no parse mode), with the RTL line marks of every other client text
+      if (ctx.chat?.type === "private") await ctx.reply(directed(ctx.t("errors.generic"), ctx.locale));
       if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
     },
   });
