@@ -97,6 +97,7 @@ async function startParts(opts: SystemOptions, stops: Stop[]): Promise<System> {
 
   const redis: RedisHandle = await openRedis({
     url: env.REDIS_URL,
+    clusterNodes: env.REDIS_CLUSTER_NODES,
     dataDir: env.ANLAUF_DATA_DIR,
     allowPrivate: opts.allowPrivateRedis ?? false,
     log,

@@ -33,9 +33,21 @@ export const envSchema = z
       .string()
       .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
       .default("redis://127.0.0.1:6379"),
+    // on Redis Cluster the prefix must carry a hash tag, "{anlauf}", so every key of a queue lands in
+    // one slot (test/integration/redis-cluster.test.ts); a plain prefix is fine on one Redis
+    /**
+     * Redis Cluster: the seed nodes, "host:port,host:port"; REDIS_URL then only lends the password
+     * and TLS (rediss://). Needs a hash-tagged ANLAUF_QUEUE_PREFIX such as "{anlauf}".
+     */
+    REDIS_CLUSTER_NODES: optional(
+      z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/, 'must be "host:port,host:port"'),
+    ),
     ANLAUF_QUEUE_PREFIX: z
       .string()
-      .regex(/^[a-z0-9:_-]+$/)
+      .regex(
+        /^(\{[a-z0-9_-]+\}|[a-z0-9_-])[a-z0-9:_-]*$/,
+        'lower-case letters, digits, : _ -, optionally starting with a {hash tag} for Redis Cluster, e.g. "{anlauf}"',
+      )
       .default("anlauf"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** bearer token for /metrics; without it /metrics answers requests from this host only */
@@ -65,6 +77,13 @@ export const envSchema = z
         code: "custom",
         path: ["SLACK_SIGNING_SECRET"],
         message: "is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)",
+      });
+    if (env.REDIS_CLUSTER_NODES && !env.ANLAUF_QUEUE_PREFIX.startsWith("{"))
+      ctx.addIssue({
+        code: "custom",
+        path: ["ANLAUF_QUEUE_PREFIX"],
+        message:
+          'needs a hash tag on Redis Cluster, e.g. "{anlauf}" (BullMQ keys of a queue must share a slot)',
       });
     if (!env.SLACK_BOT_TOKEN && (env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET))
       ctx.addIssue({

@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 import type { Logger } from "../lib/logger.ts";
 
 export interface RedisHandle {
@@ -81,12 +81,54 @@ async function startPrivateRedis(
   throw new RedisUnavailableError(`redis-server started but did not answer on port ${port}`);
 }
 
+/** "host:port,host:port" → ioredis cluster seed nodes */
+export const clusterNodes = (spec: string) =>
+  spec.split(",").map((hp) => {
+    const i = hp.lastIndexOf(":");
+    return { host: hp.slice(0, i), port: Number(hp.slice(i + 1)) };
+  });
+
+/**
+ * Redis Cluster (REDIS_CLUSTER_NODES). The handle's type stays `Redis`: every command we send is a
+ * single-key command or a multi-key one on keys of one hash-tagged prefix (one slot), which ioredis'
+ * Cluster routes like a single server; the one exception, SCAN, goes to every master
+ * (queue/scrub.ts scanNodes).
+ */
+function openCluster(opts: { url: string; nodes: string; log: Logger }): RedisHandle {
+  const u = new URL(opts.url);
+  const redisOptions = {
+    maxRetriesPerRequest: null,
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.protocol === "rediss:" ? { tls: {} } : {}),
+  };
+  const connections: Cluster[] = [];
+  const connect = () => {
+    const c = new Cluster(clusterNodes(opts.nodes), { redisOptions });
+    c.on("error", (e) => opts.log.warn({ err: e.message }, "redis cluster connection error"));
+    connections.push(c);
+    return c as unknown as Redis;
+  };
+  const client = connect();
+  return {
+    url: opts.nodes,
+    client,
+    connect,
+    close: async () => {
+      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}
+
 export async function openRedis(opts: {
   url: string;
   dataDir: string;
   allowPrivate: boolean;
   log: Logger;
+  /** REDIS_CLUSTER_NODES */
+  clusterNodes?: string | undefined;
 }): Promise<RedisHandle> {
+  if (opts.clusterNodes) return openCluster({ url: opts.url, nodes: opts.clusterNodes, log: opts.log });
   let url = opts.url;
   let child: ChildProcess | undefined;
   if (!(await ping(url))) {

@@ -50,16 +50,24 @@ export async function deleteRedisKeys(
   const queueKey = (k: string) => keep(k) || queueNames.some((q) => k.startsWith(`${prefix}:${q}:`));
   // the id as a whole key segment: "tg:visitor:42" matches 42, "tg:update:4242" does not
   const patterns = needles.filter(Boolean).flatMap((n) => [`${prefix}:*:${n}`, `${prefix}:*:${n}:*`]);
-  for (const pattern of patterns) {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-      cursor = next;
-      const mine = keys.filter((k) => !queueKey(k));
-      if (mine.length) deleted += await redis.del(...mine);
-    } while (cursor !== "0");
-  }
+  for (const node of scanNodes(redis))
+    for (const pattern of patterns) {
+      let cursor = "0";
+      do {
+        const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+        cursor = next;
+        const mine = keys.filter((k) => !queueKey(k));
+        // deleted through the client: on a cluster it routes the keys (one slot under a hash tag)
+        if (mine.length) deleted += await redis.del(...mine);
+      } while (cursor !== "0");
+    }
   return deleted;
+}
+
+/** Where SCAN must run: the server itself, or every master of a Redis Cluster. */
+function scanNodes(redis: Redis): Pick<Redis, "scan">[] {
+  const cluster = redis as unknown as { isCluster?: boolean; nodes?: (role: "master") => Redis[] };
+  return cluster.isCluster && cluster.nodes ? cluster.nodes("master") : [redis];
 }
 
 /** The erasure port: deletes keys under the prefix naming one of the needles, queues excepted. */

@@ -84,4 +84,17 @@ describe("parseEnv", () => {
       url: "postgres://h/db",
     });
   });
+
+  it.each([
+    ["anlauf", true],
+    ["{anlauf}", true],
+    ["{kim-nrw}:prod", true],
+    ["{anlauf", false],
+    ["an}lauf", false],
+    ["{}", false],
+    ["Anlauf", false],
+  ])("queue prefix %j (a Redis Cluster needs a {hash tag})", (prefix, ok) => {
+    if (ok) expect(parseEnv({ ...base, ANLAUF_QUEUE_PREFIX: prefix }).ANLAUF_QUEUE_PREFIX).toBe(prefix);
+    else expect(() => parseEnv({ ...base, ANLAUF_QUEUE_PREFIX: prefix })).toThrow(ConfigError);
+  });
 });
