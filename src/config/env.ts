@@ -29,6 +29,8 @@ export const envSchema = z
     DATABASE_URL: optional(
       z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://"),
     ),
+    /** connections per process to Postgres (node-postgres pool) */
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
@@ -112,9 +114,12 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
 }
 
 export function dbTargetFromEnv(
-  source: Pick<Env, "DATABASE_URL" | "ANLAUF_DATA_DIR"> | NodeJS.ProcessEnv,
+  source:
+    | (Pick<Env, "DATABASE_URL" | "ANLAUF_DATA_DIR"> & { DATABASE_POOL_MAX?: number | string })
+    | NodeJS.ProcessEnv,
 ): DbTarget {
   const url = source.DATABASE_URL;
-  if (url) return { kind: "postgres", url };
+  const max = Number(source.DATABASE_POOL_MAX);
+  if (url) return { kind: "postgres", url, ...(Number.isInteger(max) && max > 0 ? { poolMax: max } : {}) };
   return { kind: "embedded", dataDir: `${source.ANLAUF_DATA_DIR ?? ".data"}/pglite` };
 }

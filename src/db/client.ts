@@ -12,7 +12,7 @@ export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 export type DbTarget =
-  | { kind: "postgres"; url: string; schema?: string }
+  | { kind: "postgres"; url: string; schema?: string; poolMax?: number }
   | { kind: "embedded"; dataDir: string };
 
 export interface DbHandle {
@@ -30,7 +30,8 @@ export async function openDb(target: DbTarget): Promise<DbHandle> {
         connectionString: target.url,
         // the schema engine sends unqualified DDL, so the search path decides where tables land
         ...(target.schema ? { options: `-c search_path="${target.schema}"` } : {}),
-        max: 10,
+        // per process; behind PgBouncer keep processes × poolMax under its default_pool_size
+        max: target.poolMax ?? 10,
       },
       target.schema ? { schema: target.schema } : undefined,
     );
