@@ -204,7 +204,11 @@ export function consentKeyboard(
     const on = c.partners[i] === true;
     const partners = c.partners.map((p, j) => (j === i ? !on : p));
     return [
-      button(`${mark(on)}${CONSENT_NUMBER.partner(i)} ${o.name}`, CB.consentToggle({ ...c, partners }, fp), sign),
+      button(
+        `${mark(on)}${CONSENT_NUMBER.partner(i)} ${o.name}`,
+        CB.consentToggle({ ...c, partners }, fp),
+        sign,
+      ),
     ];
   });
   return {
@@ -228,7 +232,10 @@ export function declinedKeyboard(t: Translate, sign: Sign, locale: ClientLocale)
 }
 
 /** The purposes /consent switches as a whole; partner_sharing is decided per office instead. */
-export const MANAGED_PURPOSES = ["case_management", "slack_relay"] as const satisfies readonly ConsentPurposeName[];
+export const MANAGED_PURPOSES = [
+  "case_management",
+  "slack_relay",
+] as const satisfies readonly ConsentPurposeName[];
 
 /**
  * /consent: one toggle per purpose and one per partner office, labelled with what a tap will do.

@@ -22,8 +22,8 @@ import { QUEUES } from "../../queue/jobs.ts";
 import { deleteRedisKeys, redisScrubber } from "../../queue/scrub.ts";
 import { type CallbackCodec, createCallbackCodec } from "../../telegram/callback-data.ts";
 import type { BotContext } from "../../telegram/context.ts";
-import { FloodGuard, type FloodLimits } from "../../telegram/features/flood.ts";
 import { partnerConsentSummary } from "../../telegram/features/consent.ts";
+import { FloodGuard, type FloodLimits } from "../../telegram/features/flood.ts";
 import { callbackSecret, HTML_OPTS } from "../../telegram/features/shared.ts";
 import type { AppContext, Feature } from "../feature.ts";
 
@@ -100,8 +100,7 @@ export function privacyComposer(
     await ctx.reply(t(ctx, "mydata.intro"));
     // each office's release with its withdraw button (handled by the consent feature, "k:pw:…")
     const partners = await partnerConsentSummary(ctx, app, (p) => codec.encode(p), clientId);
-    if (partners)
-      await ctx.reply(partners.text, { ...HTML_OPTS, reply_markup: partners.keyboard });
+    if (partners) await ctx.reply(partners.text, { ...HTML_OPTS, reply_markup: partners.keyboard });
     const json = Buffer.from(JSON.stringify(doc, null, 2), "utf8");
     try {
       await ctx.replyWithDocument(new InputFile(json, `${doc.client.pseudonym}-data.json`), {

@@ -232,7 +232,13 @@ export class ConsentRepository {
     });
     const offices = new PartnerConsentRepository(tx);
     for (const p of partners)
-      await offices.decide({ clientId, partnerId: p.partnerId, granted: p.granted, version: this.version, now });
+      await offices.decide({
+        clientId,
+        partnerId: p.partnerId,
+        granted: p.granted,
+        version: this.version,
+        now,
+      });
   }
 
   private async latest(tx: Tx, clientId: string, purpose: Purpose): Promise<PurposeState | null> {

@@ -21,12 +21,12 @@ import type { AppContext } from "../../app/feature.ts";
 import { lifecycleOf } from "../../app/runtime/casework.ts";
 import { isClientLocale } from "../../i18n/index.ts";
 import { isGranted, type PurposeState } from "../../modules/intake/consent.repository.ts";
+import { initialState } from "../../modules/intake/flow.ts";
 import {
-  type PartnerConsentState,
   PartnerConsentRepository,
+  type PartnerConsentState,
   partnerCovered,
 } from "../../modules/privacy/partner-consent.repository.ts";
-import { initialState } from "../../modules/intake/flow.ts";
 import { stopCaseManagement } from "../../modules/privacy/withdrawal.ts";
 import type { BotContext } from "../context.ts";
 import {
@@ -35,12 +35,12 @@ import {
   consentKeyboard,
   consentManageKeyboard,
   declinedKeyboard,
-  MANAGED_PURPOSES,
+  type MANAGED_PURPOSES,
   type OptionalChoices,
   type PartnerOffice,
   partnerWithdrawKeyboard,
-  type Sign,
   purposeOfCode,
+  type Sign,
   withdrawConfirmKeyboard,
 } from "../keyboards.ts";
 import { consentText, partnerOffices, referralBlocks, showConsent } from "./info.ts";
@@ -274,11 +274,7 @@ export function consentComposer(s: ClientServices): Composer<BotContext> {
       case "t": {
         const choices = bitsToChoices(arg, fp, offices);
         if (!choices) return outdated(ctx);
-        await editOrSend(
-          ctx,
-          consentText(ctx, s),
-          consentKeyboard(plainT(ctx), signer(s), choices, offices),
-        );
+        await editOrSend(ctx, consentText(ctx, s), consentKeyboard(plainT(ctx), signer(s), choices, offices));
         return answer(ctx);
       }
       case "y":
@@ -389,12 +385,11 @@ async function partnerTap(
   if (grant && !isGranted((await s.consents.current(clientId)).case_management))
     return answer(ctx, plain(ctx, "consent.manage.needsCaseManagement"));
   const { changed } = await s.consents.setPartner(clientId, office.id, grant, now);
-  if (changed)
-    s.app.log.info({ clientId, partnerId: office.id, granted: grant }, "partner consent changed");
+  if (changed) s.app.log.info({ clientId, partnerId: office.id, granted: grant }, "partner consent changed");
   const view =
     from === "mydata"
-    ? await partnerConsentSummary(ctx, s.app, signer(s), clientId)
-    : await manageView(ctx, s, clientId);
+      ? await partnerConsentSummary(ctx, s.app, signer(s), clientId)
+      : await manageView(ctx, s, clientId);
   if (view) await editOrSend(ctx, view.text, view.keyboard);
   await answer(ctx, plain(ctx, grant ? "consent.manage.given" : "consent.manage.withdrawn"));
 }

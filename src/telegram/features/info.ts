@@ -84,7 +84,12 @@ export function partnerLines(ctx: BotContext, app: AppContext): string {
 }
 
 export function consentText(ctx: BotContext, s: ClientServices): string {
-  return tr(ctx, "consent.text", { partners: html(partnerLines(ctx, s.app)), version: CONSENT_VERSION });
+  return tr(ctx, "consent.text", {
+    partners: html(partnerLines(ctx, s.app)),
+    version: CONSENT_VERSION,
+    // the text names the agree button by its label, so the two cannot drift apart
+    agree: plainT(ctx)("consent.agree"),
+  });
 }
 
 export async function showConsent(
@@ -92,7 +97,11 @@ export async function showConsent(
   s: ClientServices,
   choices: OptionalChoices = noChoices(partnerOffices(s.app)),
 ) {
-  return send(ctx, consentText(ctx, s), consentKeyboard(plainT(ctx), signer(s), choices, partnerOffices(s.app)));
+  return send(
+    ctx,
+    consentText(ctx, s),
+    consentKeyboard(plainT(ctx), signer(s), choices, partnerOffices(s.app)),
+  );
 }
 
 /** Referral addresses from the organisation file, as escaped HTML blocks. */
