@@ -4,7 +4,7 @@
 // or the heading of the per-office group (2); every toggle button carries a number the text explains.
 // And Slack is named as the external provider it is, in the consent text and the info sheet.
 import type { InlineKeyboardMarkup } from "grammy/types";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadOrganisation } from "../../src/config/org.load.ts";
 import type { Organisation } from "../../src/config/org.schema.ts";
 import { createI18n } from "../../src/i18n/index.ts";
@@ -40,6 +40,11 @@ const toggleNumbers = (k: InlineKeyboardMarkup) =>
     .flat()
     .map((b) => /^(?:✅|⬜) (\d+(?:\.\d+)*) /.exec(b.text)?.[1])
     .filter((n): n is string => !!n);
+
+const lengths: string[] = [];
+afterAll(() => {
+  if (process.env.PRINT_CONSENT_LENGTHS) console.log(lengths.join("\n"));
+});
 
 describe.each(["orgs/bielefeld.yaml", "orgs/kreis-warendorf.yaml"])("the consent screen (%s)", (file) => {
   it.each(CLIENT_LOCALES)("%s: text and buttons agree on their numbers", (locale) => {
@@ -77,6 +82,9 @@ describe.each(["orgs/bielefeld.yaml", "orgs/kreis-warendorf.yaml"])("the consent
       expect(text).toContain(visible(plainT(ctx)(partnerGlossKey(o.kind))));
     }
     expect(org.referralTargets.some((r) => r.kind === "immigration-office")).toBe(true);
+    // one Telegram message holds at most 4096 characters (entities not counted)
+    expect(text.length).toBeLessThanOrEqual(4096);
+    lengths.push(`${file} ${locale}: ${text.length}`);
   });
 });
 
