@@ -43,7 +43,7 @@ import {
   type Sign,
   withdrawConfirmKeyboard,
 } from "../keyboards.ts";
-import { consentText, partnerOffices, referralBlocks, showConsent } from "./info.ts";
+import { consentText, latin, partnerOffices, referralBlocks, showConsent } from "./info.ts";
 import { showCurrent } from "./intake.ts";
 import {
   answer,
@@ -75,7 +75,8 @@ function decisionLines(ctx: BotContext, s: ClientServices, choices: OptionalChoi
   const lines = [
     `${mark(true)} ${CONSENT_NUMBER.caseManagement} ${tr(ctx, "consent.purpose.case_management")}`,
     ...partnerOffices(s.app).map(
-      (o, i) => `${mark(choices.partners[i] === true)} ${CONSENT_NUMBER.partner(i)} ${escapeHtml(o.name)}`,
+      (o, i) =>
+        `${mark(choices.partners[i] === true)} ${CONSENT_NUMBER.partner(i)} ${latin(ctx, escapeHtml(o.name))}`,
     ),
     `${mark(choices.slack)} ${CONSENT_NUMBER.slack} ${tr(ctx, "consent.purpose.slack_relay")}`,
   ];
@@ -204,7 +205,7 @@ function partnerStateLines(
   return partnerOffices(app).map((o) => {
     const st = states.get(o.id);
     return directed(
-      `${partnerCovered(st) ? "✅" : "⬜"} <b>${escapeHtml(o.name)}</b>\n${statusLine(ctx, app, st)}`,
+      `${partnerCovered(st) ? "✅" : "⬜"} <b>${latin(ctx, escapeHtml(o.name))}</b>\n${statusLine(ctx, app, st)}`,
       ctx.locale,
     );
   });

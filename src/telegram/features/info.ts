@@ -66,8 +66,11 @@ export const partnerOffices = (app: AppContext): PartnerOffice[] =>
 /** The i18n key of the one-line gloss of an office kind ("employment-agency" → …employment_agency). */
 export const partnerGlossKey = (kind: string): string => `consent.partner_gloss.${kind.replace(/-/g, "_")}`;
 
-/** A German name inside Arabic or Persian text: an isolate of its own, so its words keep their order. */
-const latin = (ctx: BotContext, s: string): string => (isRtl(ctx.locale) ? isolate(s, LRI) : s);
+/**
+ * A German name inside Arabic or Persian text: an isolate of its own, so its words and brackets
+ * keep their order ("… (Bürgeramt)" would otherwise lose its closing bracket to the RTL line).
+ */
+export const latin = (ctx: BotContext, s: string): string => (isRtl(ctx.locale) ? isolate(s, LRI) : s);
 
 /**
  * Consent item 2, one line per office: its number (the same as on its button), its German name as
