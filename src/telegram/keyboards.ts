@@ -64,16 +64,65 @@ export const CONSENT_PURPOSES = Object.keys(CONSENT_PURPOSE_CODES) as ConsentPur
 export const purposeOfCode = (code: string): ConsentPurposeName | undefined =>
   CONSENT_PURPOSES.find((p) => CONSENT_PURPOSE_CODES[p] === code);
 
-/** The optional consents chosen on the consent screen, carried in the buttons themselves. */
+/**
+ * The optional consents chosen on the consent screen, carried in the buttons themselves: the Slack
+ * relay and one release from confidentiality per partner office (Schweigepflichtentbindung), in the
+ * order of the organisation file's referralTargets.
+ */
 export interface OptionalChoices {
-  partner: boolean;
   slack: boolean;
+  partners: readonly boolean[];
 }
-export const choicesToBits = (c: OptionalChoices): string => `${c.partner ? 1 : 0}${c.slack ? 1 : 0}`;
-export function bitsToChoices(bits: string | undefined): OptionalChoices | undefined {
-  if (!bits || !/^[01]{2}$/.test(bits)) return undefined;
-  return { partner: bits[0] === "1", slack: bits[1] === "1" };
+/** A partner office as the consent screen shows it. */
+export interface PartnerOffice {
+  id: string;
+  name: string;
 }
+
+/**
+ * A short fingerprint of the office list, carried with the bits: a button from before the
+ * organisation file changed (an office added, removed or moved) is outdated instead of releasing
+ * data to an office the person never saw at that position. FNV-1a, base 36, 4 characters.
+ */
+export function partnerFingerprint(ids: readonly string[]): string {
+  let h = 0x811c9dc5;
+  for (const ch of ids.join(",")) {
+    h ^= ch.codePointAt(0)!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return (h % 36 ** 4).toString(36).padStart(4, "0");
+}
+
+/** "<slack bit><one bit per office>:<fingerprint>", e.g. "0101:k3x9" */
+export const choicesToBits = (c: OptionalChoices, fingerprint: string): string =>
+  `${c.slack ? 1 : 0}${c.partners.map((p) => (p ? 1 : 0)).join("")}:${fingerprint}`;
+
+export function bitsToChoices(
+  bits: string | undefined,
+  fingerprint: string | undefined,
+  offices: readonly PartnerOffice[],
+): OptionalChoices | undefined {
+  if (!bits || !/^[01]+$/.test(bits) || bits.length !== offices.length + 1) return undefined;
+  if (fingerprint !== partnerFingerprint(offices.map((o) => o.id))) return undefined;
+  return { slack: bits[0] === "1", partners: [...bits.slice(1)].map((b) => b === "1") };
+}
+
+export const noChoices = (offices: readonly PartnerOffice[]): OptionalChoices => ({
+  slack: false,
+  partners: offices.map(() => false),
+});
+
+/**
+ * The numbers the consent text and its buttons share: 1 case management (no toggle, it is the
+ * agree button), 2.1 … 2.n one per partner office, 3 the Slack relay. Text and buttons are built
+ * from these, so they cannot disagree.
+ */
+export const CONSENT_NUMBER = {
+  caseManagement: "1",
+  partners: "2",
+  partner: (i: number) => `2.${i + 1}`,
+  slack: "3",
+} as const;
 
 export type IntakeAction = "c" | "t" | "d" | "n" | "b" | "s" | "e" | "x";
 
@@ -84,11 +133,15 @@ export const CB = {
   infoLanguage: "s:lang",
   resume: "s:cont",
   restart: "s:new",
-  consentToggle: (c: OptionalChoices) => `c:t:${choicesToBits(c)}`,
-  consentAgree: (c: OptionalChoices) => `c:y:${choicesToBits(c)}`,
+  consentToggle: (c: OptionalChoices, fp: string) => `c:t:${choicesToBits(c, fp)}`,
+  consentAgree: (c: OptionalChoices, fp: string) => `c:y:${choicesToBits(c, fp)}`,
   consentDecline: "c:n",
   consentReopen: (l: ClientLocale) => `c:r:${l}`,
   manage: (p: ConsentPurposeName, grant: boolean) => `k:${CONSENT_PURPOSE_CODES[p]}:${grant ? 1 : 0}`,
+  /** give (1) or withdraw (0) the release towards one partner office, from /consent or /mydata */
+  managePartner: (partnerId: string, grant: boolean) => `k:po:${partnerId}:${grant ? 1 : 0}`,
+  /** withdraw the release towards one office, from the list under /mydata */
+  mydataWithdrawPartner: (partnerId: string) => `k:pw:${partnerId}`,
   withdrawConfirm: "k:cmx",
   withdrawKeep: "k:keep",
   intake: (step: Step, action: IntakeAction, value?: string) =>
@@ -138,25 +191,37 @@ export function infoSheetKeyboard(t: Translate, sign: Sign): InlineKeyboardMarku
   };
 }
 
-export function consentKeyboard(t: Translate, sign: Sign, c: OptionalChoices): InlineKeyboardMarkup {
+/** The consent screen: one numbered toggle per partner office, the Slack toggle, agree, decline. */
+export function consentKeyboard(
+  t: Translate,
+  sign: Sign,
+  c: OptionalChoices,
+  offices: readonly PartnerOffice[],
+): InlineKeyboardMarkup {
   const mark = (on: boolean) => (on ? MARK.on : MARK.off);
+  const fp = partnerFingerprint(offices.map((o) => o.id));
+  const partnerRows = offices.map((o, i) => {
+    const on = c.partners[i] === true;
+    const partners = c.partners.map((p, j) => (j === i ? !on : p));
+    return [
+      button(
+        `${mark(on)}${CONSENT_NUMBER.partner(i)} ${o.name}`,
+        CB.consentToggle({ ...c, partners }, fp),
+        sign,
+      ),
+    ];
+  });
   return {
     inline_keyboard: [
+      ...partnerRows,
       [
         button(
-          `${mark(c.partner)}${t("consent.toggle.partner")}`,
-          CB.consentToggle({ ...c, partner: !c.partner }),
+          `${mark(c.slack)}${CONSENT_NUMBER.slack} ${t("consent.toggle.slack")}`,
+          CB.consentToggle({ ...c, slack: !c.slack }, fp),
           sign,
         ),
       ],
-      [
-        button(
-          `${mark(c.slack)}${t("consent.toggle.slack")}`,
-          CB.consentToggle({ ...c, slack: !c.slack }),
-          sign,
-        ),
-      ],
-      [button(t("consent.agree"), CB.consentAgree(c), sign)],
+      [button(t("consent.agree"), CB.consentAgree(c, fp), sign)],
       [button(t("consent.decline"), CB.consentDecline, sign)],
     ],
   };
@@ -166,21 +231,55 @@ export function declinedKeyboard(t: Translate, sign: Sign, locale: ClientLocale)
   return { inline_keyboard: [[button(t("consent.declined.reconsider"), CB.consentReopen(locale), sign)]] };
 }
 
-/** /consent: one toggle per purpose, labelled with what a tap will do. */
+/** The purposes /consent switches as a whole; partner_sharing is decided per office instead. */
+export const MANAGED_PURPOSES = [
+  "case_management",
+  "slack_relay",
+] as const satisfies readonly ConsentPurposeName[];
+
+/**
+ * /consent: one toggle per purpose and one per partner office, labelled with what a tap will do.
+ * `partners` absent = the office rows are left out (case management not given: nothing to release).
+ */
 export function consentManageKeyboard(
   t: Translate,
   sign: Sign,
-  current: Readonly<Record<ConsentPurposeName, boolean>>,
+  current: Readonly<Record<(typeof MANAGED_PURPOSES)[number], boolean>>,
+  partners: readonly (PartnerOffice & { covered: boolean })[] = [],
+): InlineKeyboardMarkup {
+  const purpose = (p: (typeof MANAGED_PURPOSES)[number]) => [
+    button(
+      t(current[p] ? "consent.manage.withdraw" : "consent.manage.give", {
+        purpose: t(`consent.purpose.${p}`),
+      }),
+      CB.manage(p, !current[p]),
+      sign,
+    ),
+  ];
+  return {
+    inline_keyboard: [
+      purpose("case_management"),
+      ...partners.map((o) => [
+        button(
+          t(o.covered ? "consent.manage.withdraw" : "consent.manage.give", { purpose: o.name }),
+          CB.managePartner(o.id, !o.covered),
+          sign,
+        ),
+      ]),
+      purpose("slack_relay"),
+    ],
+  };
+}
+
+/** /mydata: a withdraw button for each office the client has released. */
+export function partnerWithdrawKeyboard(
+  t: Translate,
+  sign: Sign,
+  covered: readonly PartnerOffice[],
 ): InlineKeyboardMarkup {
   return {
-    inline_keyboard: CONSENT_PURPOSES.map((p) => [
-      button(
-        t(current[p] ? "consent.manage.withdraw" : "consent.manage.give", {
-          purpose: t(`consent.purpose.${p}`),
-        }),
-        CB.manage(p, !current[p]),
-        sign,
-      ),
+    inline_keyboard: covered.map((o) => [
+      button(t("consent.manage.withdraw", { purpose: o.name }), CB.mydataWithdrawPartner(o.id), sign),
     ]),
   };
 }

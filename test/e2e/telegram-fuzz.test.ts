@@ -11,7 +11,7 @@ import { ConsentRepository } from "../../src/modules/intake/consent.repository.t
 import { initialState, STEP_CODES, STEPS } from "../../src/modules/intake/flow.ts";
 import { IntakeRepository } from "../../src/modules/intake/intake.repository.ts";
 import { render } from "../../src/telegram/features/shared.ts";
-import { createHarness, type Harness, textOf } from "./telegram-harness.ts";
+import { consentCb, createHarness, type Harness, textOf } from "./telegram-harness.ts";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261121);
 const FUZZ_UPDATES = 1200;
@@ -94,7 +94,19 @@ function fuzzUpdates(n: number, seed: number): Update[] {
       () => `s:${pick(["go", "lang", "cont", "new", "x"])}`,
       () =>
         `c:${pick(["t", "y", "n", "r", "q"])}:${pick(["00", "01", "10", "11", "2", "", "ar", "en", "xx"])}`,
+      // well-formed consent states (valid bits and fingerprint) and near misses
+      () =>
+        pick([
+          consentCb(h.org, pick(["t", "y"] as const), {
+            slack: pick([true, false]),
+            partners: h.org.referralTargets.filter(() => pick([true, false])).map((r) => r.id),
+          }),
+          `${consentCb(h.org, "y")}0`,
+          consentCb(h.org, "t").replace(/:[0-9a-z]{4}$/, ":zzzz"),
+        ]),
       () => `k:${pick(["cm", "ps", "sr", "cmx", "keep", "zz"])}:${pick(["0", "1", "2", ""])}`,
+      () =>
+        `k:${pick(["po", "pw"])}:${pick([...h.org.referralTargets.map((r) => r.id), "nasa", ""])}:${pick(["0", "1", "2", ""])}`,
       () =>
         `i:${pick(stepCodes)}:${pick(["c", "t", "d", "n", "b", "s", "e", "x", "z"])}:${pick(["work", "single", "family", "2", "0", "99", "-1", "mitte", "atlantis", "topics", "household", "ar", "eviction", ""])}`,
       () => ascii(1 + int(50)).replace(/\./g, ":"),
@@ -353,7 +365,8 @@ describe("fuzz", () => {
         telegramUserId: 100_000 + i,
         chatId: 100_000 + i,
         locale: "en",
-        partner: i % 2 === 0,
+        // a decision for every office, as the consent screen records them
+        partners: h.org.referralTargets.map((r, j) => ({ partnerId: r.id, granted: i % 2 === 0 && j === 0 })),
         slack: false,
         conversation: repo0.toRow({ step, editing: i >= STEPS.length, draft: complete }),
         now: new Date(),
@@ -395,7 +408,7 @@ describe("fuzz", () => {
     await p.command("/start");
     await p.step("l:de", "s:go");
     await p.step("s:go", "c:y:");
-    await p.step("c:y:00", "i:hh:");
+    await p.step(consentCb(h.org, "y"), "i:hh:");
   });
 });
 
@@ -465,7 +478,7 @@ describe("bad input, rule by rule", () => {
     await p.command("/start");
     await p.step("l:en", "s:go");
     await p.step("s:go", "c:y:");
-    const genuine = p.findButton("c:y:00")!;
+    const genuine = p.findButton(consentCb(h.org, "y"))!;
     const forged = `c:y:11.${genuine.button.data.split(".")[1]}`; // a payload change under the old signature
     apiCalls.length = 0;
     for (const data of [forged, "c:y:11", "c:y:11.AAAAAAAAAA"])

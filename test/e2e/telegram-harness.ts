@@ -16,6 +16,7 @@ import { freePort } from "../../src/infra/redis.ts";
 import { createLogger, type Logger } from "../../src/lib/logger.ts";
 import { generateKeySpec } from "../../src/privacy/crypto.ts";
 import { type CallbackCodec, createCallbackCodec } from "../../src/telegram/callback-data.ts";
+import { choicesToBits, partnerFingerprint } from "../../src/telegram/keyboards.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 
 export const TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTuvwxyz_e2e-test";
@@ -101,6 +102,20 @@ export const buttonsOf = (m: StoredBotUpdate, codec: CallbackCodec): Button[] =>
 };
 
 export const textOf = (m: StoredBotUpdate): string => String(m.message.text ?? "");
+
+/**
+ * The payload of a consent-screen button ("t" toggle, "y" agree) for a state: the Slack relay and
+ * the partner offices (referralTargets ids) switched on.
+ */
+export function consentCb(
+  org: Pick<Organisation, "referralTargets">,
+  action: "t" | "y",
+  on: { slack?: boolean; partners?: readonly string[] } = {},
+): string {
+  const ids = org.referralTargets.map((r) => r.id);
+  const choices = { slack: !!on.slack, partners: ids.map((id) => on.partners?.includes(id) ?? false) };
+  return `c:${action}:${choicesToBits(choices, partnerFingerprint(ids))}`;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,13 +1,20 @@
 // The Telegram front door end to end: a person talks to the real system (role "all") through
 // telegram-test-api; texts, database rows and queued jobs are checked.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConsentRepository } from "../../src/modules/intake/consent.repository.ts";
+import { CONSENT_VERSION, ConsentRepository } from "../../src/modules/intake/consent.repository.ts";
 import { initialState } from "../../src/modules/intake/flow.ts";
 import { AlreadySubmittedError, IntakeRepository } from "../../src/modules/intake/intake.repository.ts";
 import { isValidReferenceCode } from "../../src/modules/intake/reference-code.ts";
 import { escapeHtml, render } from "../../src/telegram/features/shared.ts";
 import { clientNotifier, telegramSendHandler } from "../../src/telegram/notifier.ts";
-import { buttonsOf, createHarness, type Harness, type Person, textOf } from "./telegram-harness.ts";
+import {
+  buttonsOf,
+  consentCb,
+  createHarness,
+  type Harness,
+  type Person,
+  textOf,
+} from "./telegram-harness.ts";
 
 const RLM = "\u200f";
 let h: Harness;
@@ -30,21 +37,30 @@ async function clientOf(p: Person) {
   });
 }
 
-/** language → info sheet → consent (with the optional choices as bits "10") → first question */
-async function throughConsent(p: Person, locale: string, bits = "10") {
+const cb = (action: "t" | "y", on: { slack?: boolean; partners?: readonly string[] } = {}) =>
+  consentCb(h.org, action, on);
+
+/** language → info sheet → consent (with the optional choices switched on one by one) → first question */
+async function throughConsent(
+  p: Person,
+  locale: string,
+  on: { slack?: boolean; partners?: readonly string[] } = { partners: ["jobcenter"] },
+) {
   await p.command("/start");
   await p.waitButton("l:");
   await p.step(`l:${locale}`, "s:go");
   await p.step("s:go", "c:y:");
-  if (bits[0] === "1") {
-    await p.tap("c:t:10");
-    await p.waitButton("c:y:10");
+  const partners: string[] = [];
+  for (const id of on.partners ?? []) {
+    partners.push(id);
+    await p.tap(cb("t", { partners }));
+    await p.waitButton(cb("y", { partners }));
   }
-  if (bits[1] === "1") {
-    await p.tap(`c:t:${bits[0]}1`);
-    await p.waitButton(`c:y:${bits[0]}1`);
+  if (on.slack) {
+    await p.tap(cb("t", { partners, slack: true }));
+    await p.waitButton(cb("y", { partners, slack: true }));
   }
-  await p.step(`c:y:${bits}`, "i:hh:");
+  await p.step(cb("y", on), "i:hh:");
 }
 
 /** Polls until `fn` yields a value (database writes that follow a Bot API call). */
@@ -81,9 +97,9 @@ describe.concurrent("the Telegram front door", () => {
       const info = p.findButton("s:go")!.message;
       expect(textOf(info)).toContain(escapeHtml(h.org.municipality.name));
       await p.step("s:go", "c:y:");
-      await p.tap("c:t:10"); // share with partner offices: on
-      await p.waitButton("c:y:10");
-      await p.step("c:y:10", "i:hh:");
+      await p.tap(cb("t", { partners: ["jobcenter"] })); // release towards the job centre: on
+      await p.waitButton(cb("y", { partners: ["jobcenter"] }));
+      await p.step(cb("y", { partners: ["jobcenter"] }), "i:hh:");
       expect(textOf(p.findButton("i:hh:")!.message)).toBe(question("ar", "household", 1));
 
       await p.step("i:hh:c:family", "i:ad:");
@@ -137,9 +153,16 @@ describe.concurrent("the Telegram front door", () => {
       );
       expect(client?.displayName).toMatch(/^v1\./);
       expect(h.system.ctx.cipher.decrypt(client!.displayName!)).toBe("أمل");
-      const consents = Object.fromEntries(client!.consents.map((c) => [c.purpose, c.granted]));
-      expect(consents).toEqual({ case_management: true, partner_sharing: true, slack_relay: false });
-      expect(client!.consents.every((c) => c.version === "2026-11")).toBe(true);
+      const consents = Object.fromEntries(
+        client!.consents.map((c) => [c.partnerId ? `partner:${c.partnerId}` : c.purpose, c.granted]),
+      );
+      // one decision per office listed on the screen: only the job centre released
+      expect(consents).toEqual({
+        case_management: true,
+        slack_relay: false,
+        ...Object.fromEntries(h.org.referralTargets.map((r) => [`partner:${r.id}`, r.id === "jobcenter"])),
+      });
+      expect(client!.consents.every((c) => c.version === CONSENT_VERSION)).toBe(true);
       await expectTriageJob(intake.id);
 
       // every line the bot wrote after the language choice reads right to left
@@ -163,7 +186,7 @@ describe.concurrent("the Telegram front door", () => {
       expect(buttonsOf(picker.message, h.codec)[0]!.payload).toBe("l:ru");
       await p.step("l:uk", "s:go");
       await p.step("s:go", "c:y:");
-      await p.step("c:y:00", "i:hh:");
+      await p.step(cb("y"), "i:hh:");
       await p.step("i:hh:c:single", "i:di:");
       await p.step("i:di:c:mitte", "i:to:");
       expect(textOf(p.findButton("i:to:")!.message)).toBe(question("uk", "topics", 3));
@@ -277,7 +300,7 @@ describe.concurrent("the Telegram front door", () => {
       await p.command("/start");
       await p.step("l:en", "s:go");
       await p.step("s:go", "c:n");
-      await p.tap("c:t:10"); // toggling an optional consent before declining changes nothing
+      await p.tap(cb("t", { partners: ["jobcenter"] })); // toggling an optional consent before declining changes nothing
       await p.step("c:n", "c:r:");
       const declined = p.findButton("c:r:")!.message;
       for (const target of h.org.referralTargets) expect(textOf(declined)).toContain(escapeHtml(target.name));
@@ -303,7 +326,7 @@ describe.concurrent("the Telegram front door", () => {
       await p.waitText(render(app(), "en", "status.unknown"));
 
       // changing one's mind brings the consent screen back, in the language of the button
-      await p.step("c:r:en", "c:y:00");
+      await p.step("c:r:en", cb("y"));
     });
   });
 
@@ -313,7 +336,7 @@ describe.concurrent("the Telegram front door", () => {
       await p.command("/start bi-heepen");
       await p.step("l:de", "s:go");
       await p.step("s:go", "c:y:");
-      await p.step("c:y:00", "i:hh:");
+      await p.step(cb("y"), "i:hh:");
       await p.step("i:hh:c:single", "i:di:");
       const district = buttonsOf(p.findButton("i:di:")!.message, h.codec);
       expect(district[0]).toMatchObject({ payload: "i:di:c:heepen", text: "📍 Heepen" });
@@ -341,13 +364,13 @@ describe.concurrent("the Telegram front door", () => {
   describe("consent management and the small commands", () => {
     it("/consent toggles optional consents and withdraws case management cleanly", async () => {
       const p = h.person({ id: 7006, languageCode: "en" });
-      await throughConsent(p, "en", "00");
+      await throughConsent(p, "en", {});
       await p.step("i:hh:c:single", "i:di:");
 
       await p.command("/consent");
-      await p.step("k:ps:1", "k:ps:0"); // give partner sharing
+      await p.step("k:po:jmd:1", "k:po:jmd:0"); // release towards the youth migration service
       let client = await clientOf(p);
-      const partner = client!.consents.filter((c) => c.purpose === "partner_sharing");
+      const partner = client!.consents.filter((c) => c.partnerId === "jmd");
       expect(partner.map((c) => c.granted).sort()).toEqual([false, true]);
 
       // an earlier request of this person waits on the wait list
@@ -385,14 +408,14 @@ describe.concurrent("the Telegram front door", () => {
       await p.tapData(h.codec.encode("i:di:c:mitte"));
       await p.command("/start");
       await p.step("s:go", "c:y:");
-      await p.step("c:y:00", "i:hh:");
+      await p.step(cb("y"), "i:hh:");
       client = await clientOf(p);
       expect(client?.conversation).not.toBeNull();
     });
 
     it("/cancel deletes the draft and /help explains the chat", async () => {
       const p = h.person({ id: 7007, languageCode: "en" });
-      await throughConsent(p, "en", "00");
+      await throughConsent(p, "en", {});
       await p.step("i:hh:c:single", "i:di:");
       await p.command("/cancel");
       await p.waitText(render(app(), "en", "cancel.done"));
@@ -405,7 +428,7 @@ describe.concurrent("the Telegram front door", () => {
 
     it("/language changes the language of a client and shows the current question again", async () => {
       const p = h.person({ id: 7008, languageCode: "en" });
-      await throughConsent(p, "en", "00");
+      await throughConsent(p, "en", {});
       await p.command("/language");
       await p.tap("l:de");
       await p.waitText(render(app(), "de", "language.changed", { language: "Deutsch" }));
@@ -427,7 +450,7 @@ describe.concurrent("the Telegram front door", () => {
   describe("outbound messages through the queue", () => {
     it("telegram.send renders in the client's current language; asStatus edits the status message", async () => {
       const p = h.person({ id: 7009, languageCode: "en" });
-      await throughConsent(p, "en", "00");
+      await throughConsent(p, "en", {});
       const client = (await clientOf(p))!;
       const notifier = clientNotifier(app());
       await notifier.notify(
@@ -483,7 +506,7 @@ describe.concurrent("the Telegram front door", () => {
 
     it("renders the templates other modules send: referral, wait list, staff message", async () => {
       const p = h.person({ id: 7010, languageCode: "en" });
-      await throughConsent(p, "en", "00");
+      await throughConsent(p, "en", {});
       const client = (await clientOf(p))!;
       const notifier = clientNotifier(app());
       const code = "BI-AAAA-AA";
@@ -589,7 +612,7 @@ describe.concurrent("the Telegram front door", () => {
           telegramUserId: id,
           chatId: id,
           locale: "en",
-          partner: false,
+          partners: [],
           slack: false,
           conversation: repo.toRow({ ...state, draft: { ...state.draft, ...answers } }),
           now: new Date(),
@@ -618,7 +641,7 @@ describe.concurrent("the Telegram front door", () => {
         telegramUserId: 7101,
         chatId: 7101,
         locale: "en",
-        partner: false,
+        partners: [],
         slack: false,
         conversation: repo.toRow(state),
         now: new Date(),

@@ -2,7 +2,7 @@
 // restart of the bot process, or a week of silence, continues where the person stopped.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { render } from "../../src/telegram/features/shared.ts";
-import { createHarness, type Harness, type Person, textOf } from "./telegram-harness.ts";
+import { consentCb, createHarness, type Harness, type Person, textOf } from "./telegram-harness.ts";
 
 let h: Harness;
 beforeAll(async () => {
@@ -19,7 +19,7 @@ async function throughConsent(p: Person, locale: string) {
   await p.command("/start");
   await p.step(`l:${locale}`, "s:go");
   await p.step("s:go", "c:y:");
-  await p.step("c:y:00", "i:hh:");
+  await p.step(consentCb(h.org, "y"), "i:hh:");
 }
 
 async function finish(p: Person) {

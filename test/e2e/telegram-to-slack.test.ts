@@ -8,7 +8,7 @@ import { type SlackPeer, startSlackPeer } from "../../src/devtools/slack-peer.ts
 import { allFeatures } from "../../src/features.ts";
 import { createLogger } from "../../src/lib/logger.ts";
 import { blockAction, interactionBody, signedHeaders, slackEnv } from "../integration/slack-fixtures.ts";
-import { createHarness, type Harness } from "./telegram-harness.ts";
+import { consentCb, createHarness, type Harness } from "./telegram-harness.ts";
 
 let h: Harness;
 let slack: SlackPeer;
@@ -53,9 +53,9 @@ describe("Telegram intake → Slack assignment → Accept → /status", () => {
     await p.command("/start");
     await p.step("l:uk", "s:go");
     await p.step("s:go", "c:y:");
-    await p.tap("c:t:01");
-    await p.waitButton("c:y:01");
-    await p.step("c:y:01", "i:hh:");
+    await p.tap(consentCb(h.org, "t", { slack: true }));
+    await p.waitButton(consentCb(h.org, "y", { slack: true }));
+    await p.step(consentCb(h.org, "y", { slack: true }), "i:hh:");
     // a single person in Mitte, work, urgent deadline, Ukrainian and Russian, no support yet
     await p.step("i:hh:c:single", "i:di:");
     await p.step("i:di:c:mitte", "i:to:");

@@ -19,6 +19,9 @@ import {
   LOCALE_NATIVE_NAMES,
   languagePicker,
   MARK,
+  noChoices,
+  partnerFingerprint,
+  partnerWithdrawKeyboard,
   purposeOfCode,
   questionKeyboard,
   summaryKeyboard,
@@ -58,36 +61,87 @@ describe("language picker", () => {
 });
 
 describe("consent keyboards", () => {
-  it("each toggle carries the state after the tap; agree carries the current state", () => {
-    const k = consentKeyboard(t, sign, { partner: true, slack: false });
-    expect(payloads(k)).toEqual(["c:t:00", "c:t:11", "c:y:10", "c:n"]);
-    expect(buttons(k)[0]!.text.startsWith(MARK.on)).toBe(true);
-    expect(buttons(k)[1]!.text.startsWith(MARK.off)).toBe(true);
+  const offices = [
+    { id: "jobcenter", name: "Jobcenter Bielefeld" },
+    { id: "immigration-office", name: "Ausländerbehörde" },
+  ];
+  const fp = partnerFingerprint(offices.map((o) => o.id));
+
+  it("one numbered toggle per office, then Slack; each toggle carries the state after the tap", () => {
+    const k = consentKeyboard(t, sign, { slack: false, partners: [true, false] }, offices);
+    expect(payloads(k)).toEqual([`c:t:000:${fp}`, `c:t:011:${fp}`, `c:t:110:${fp}`, `c:y:010:${fp}`, "c:n"]);
+    expect(buttons(k).map((b) => b.text)).toEqual([
+      `${MARK.on}2.1 Jobcenter Bielefeld`,
+      `${MARK.off}2.2 Ausländerbehörde`,
+      `${MARK.off}3 consent.toggle.slack`,
+      "consent.agree",
+      "consent.decline",
+    ]);
   });
 
-  it("bits round-trip and reject garbage", () => {
+  it("bits round-trip and reject garbage, other lengths and another office list", () => {
     for (const c of [
-      { partner: false, slack: false },
-      { partner: true, slack: true },
-      { partner: false, slack: true },
-    ])
-      expect(bitsToChoices(choicesToBits(c))).toEqual(c);
-    expect(bitsToChoices("2x")).toBeUndefined();
-    expect(bitsToChoices("101")).toBeUndefined();
-    expect(bitsToChoices(undefined)).toBeUndefined();
+      { slack: false, partners: [false, false] },
+      { slack: true, partners: [true, true] },
+      { slack: false, partners: [false, true] },
+    ]) {
+      const [bits, f] = choicesToBits(c, fp).split(":");
+      expect(bitsToChoices(bits, f, offices)).toEqual(c);
+    }
+    expect(bitsToChoices("2x0", fp, offices)).toBeUndefined();
+    expect(bitsToChoices("0101", fp, offices)).toBeUndefined();
+    expect(bitsToChoices("01", fp, offices)).toBeUndefined();
+    expect(bitsToChoices(undefined, fp, offices)).toBeUndefined();
+    // the same number of offices in another order: the old buttons are outdated
+    expect(bitsToChoices("010", fp, [...offices].reverse())).toBeUndefined();
+    expect(bitsToChoices("010", undefined, offices)).toBeUndefined();
+    expect(noChoices(offices)).toEqual({ slack: false, partners: [false, false] });
   });
 
-  it("/consent offers withdraw for given and give for missing consents", () => {
-    const k = consentManageKeyboard(t, sign, {
-      case_management: true,
-      partner_sharing: false,
-      slack_relay: true,
-    });
-    expect(payloads(k)).toEqual(["k:cm:0", "k:ps:1", "k:sr:0"]);
+  it.each(["orgs/bielefeld.yaml", "orgs/kreis-warendorf.yaml"])(
+    "every consent button fits in 64 bytes, also with every office on (%s)",
+    async (file) => {
+      const org = await loadOrganisation(file);
+      const list = org.referralTargets.map((r) => ({ id: r.id, name: r.name }));
+      const all = { slack: true, partners: list.map(() => true) };
+      const keyboards = [
+        consentKeyboard(t, sign, all, list),
+        consentManageKeyboard(
+          t,
+          sign,
+          { case_management: true, slack_relay: true },
+          list.map((o) => ({ ...o, covered: true })),
+        ),
+        partnerWithdrawKeyboard(t, sign, list),
+      ];
+      for (const k of keyboards)
+        for (const b of buttons(k))
+          expect(Buffer.byteLength(b.data!)).toBeLessThanOrEqual(CALLBACK_DATA_MAX_BYTES);
+    },
+  );
+
+  it("/consent offers withdraw for given and give for missing consents, per office in between", () => {
+    const k = consentManageKeyboard(t, sign, { case_management: true, slack_relay: false }, [
+      { ...offices[0]!, covered: true },
+      { ...offices[1]!, covered: false },
+    ]);
+    expect(payloads(k)).toEqual(["k:cm:0", "k:po:jobcenter:0", "k:po:immigration-office:1", "k:sr:1"]);
     expect(buttons(k)[0]!.text).toContain("consent.manage.withdraw");
-    expect(buttons(k)[1]!.text).toContain("consent.manage.give");
+    expect(buttons(k)[1]!.text).toBe('consent.manage.withdraw({"purpose":"Jobcenter Bielefeld"})');
+    expect(buttons(k)[2]!.text).toBe('consent.manage.give({"purpose":"Ausländerbehörde"})');
     expect(purposeOfCode("ps")).toBe("partner_sharing");
     expect(purposeOfCode("xx")).toBeUndefined();
+  });
+
+  it("/mydata: a withdraw button for each office released", () => {
+    const k = partnerWithdrawKeyboard(t, sign, [offices[1]!]);
+    expect(payloads(k)).toEqual(["k:pw:immigration-office"]);
+  });
+
+  it("the fingerprint depends on the ids and their order", () => {
+    expect(partnerFingerprint(["a", "b"])).toMatch(/^[0-9a-z]{4}$/);
+    expect(partnerFingerprint(["a", "b"])).not.toBe(partnerFingerprint(["b", "a"]));
+    expect(partnerFingerprint(["a", "b"])).toBe(partnerFingerprint(["a", "b"]));
   });
 });
 

@@ -1,6 +1,7 @@
 // Client rights in the bot and retention, as a vertical slice:
 //   /mydata  everything stored about the client, as a JSON file (sendDocument) or, where the Bot API
-//            peer cannot take files, as a series of messages with localized labels
+//            peer cannot take files, as a series of messages with localized labels; before it, the
+//            release towards each partner office with a withdraw button per office released
 //   /delete  asks for confirmation (inline buttons), then erases (ErasureService); a second /delete
 //            finds nothing and says so
 //   job "privacy.retention" (daily job scheduler) erases what is past the retention times
@@ -21,8 +22,9 @@ import { QUEUES } from "../../queue/jobs.ts";
 import { deleteRedisKeys, redisScrubber } from "../../queue/scrub.ts";
 import { type CallbackCodec, createCallbackCodec } from "../../telegram/callback-data.ts";
 import type { BotContext } from "../../telegram/context.ts";
+import { partnerConsentSummary } from "../../telegram/features/consent.ts";
 import { FloodGuard, type FloodLimits } from "../../telegram/features/flood.ts";
-import { callbackSecret } from "../../telegram/features/shared.ts";
+import { callbackSecret, HTML_OPTS } from "../../telegram/features/shared.ts";
 import type { AppContext, Feature } from "../feature.ts";
 
 export const RETENTION_SCHEDULER_ID = "privacy-retention";
@@ -96,6 +98,9 @@ export function privacyComposer(
     }
     await audit.record({ actor: `client:${clientId}`, action: "client.exported", clientId, at: app.now() });
     await ctx.reply(t(ctx, "mydata.intro"));
+    // each office's release with its withdraw button (handled by the consent feature, "k:pw:…")
+    const partners = await partnerConsentSummary(ctx, app, (p) => codec.encode(p), clientId);
+    if (partners) await ctx.reply(partners.text, { ...HTML_OPTS, reply_markup: partners.keyboard });
     const json = Buffer.from(JSON.stringify(doc, null, 2), "utf8");
     try {
       await ctx.replyWithDocument(new InputFile(json, `${doc.client.pseudonym}-data.json`), {
@@ -111,7 +116,8 @@ export function privacyComposer(
     }
     const tt = (key: string, params?: Record<string, unknown>) =>
       app.i18n.t(key, { lng: ctx.locale, ...params }) as string;
-    for (const text of exportMessages(doc, tt)) await ctx.reply(text);
+    const names = new Map(app.org.referralTargets.map((r) => [r.id, r.name]));
+    for (const text of exportMessages(doc, tt, (id) => names.get(id) ?? id)) await ctx.reply(text);
   });
 
   pm.command("delete", async (ctx) => {

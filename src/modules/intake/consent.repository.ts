@@ -3,16 +3,25 @@
 // purpose is its latest row: granted and not withdrawn = consent given.
 //
 // A Client row exists only once a person has agreed to case management (the required purpose):
-// `register` creates it together with its three consent rows and the start of the questionnaire,
-// in one transaction. Someone who declines leaves nothing in Postgres (see the feature's notes).
+// `register` creates it together with its consent rows and the start of the questionnaire, in one
+// transaction. Someone who declines leaves nothing in Postgres (see the feature's notes).
+//
+// partner_sharing is decided per named office (Schweigepflichtentbindung): one row per office with
+// partnerId, written through PartnerConsentRepository. The consent screen records a decision (yes
+// or no) for every office it listed, so the history shows what the person was asked. A row without
+// partnerId (the single switch of text versions before 2026-12) covers no office.
 import type { Db, Tx } from "../../db/client.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
+import { AuditRepository } from "../audit/audit.repository.ts";
+import { PartnerConsentRepository, partnerCovered } from "../privacy/partner-consent.repository.ts";
 import type { ClientLocale } from "./answers.ts";
 import { isUniqueViolation } from "./intake.repository.ts";
 import { generatePseudonym } from "./reference-code.ts";
 
 /** Version of the info sheet and consent texts (locales/<lng>/client.json, info.* and consent.*). */
-export const CONSENT_VERSION = "2026-11";
+// 2026-12: one release per named partner office instead of a single switch; Slack named as the
+// external provider it is.
+export const CONSENT_VERSION = "2026-12";
 
 export const PURPOSES = ["case_management", "partner_sharing", "slack_relay"] as const;
 export type Purpose = (typeof PURPOSES)[number];
@@ -26,6 +35,12 @@ export interface PurposeState {
 export type ConsentState = Record<Purpose, PurposeState | null>;
 
 export const isGranted = (s: PurposeState | null): boolean => !!s && s.granted && !s.withdrawnAt;
+
+/** The decision for one partner office on the consent screen. */
+export interface PartnerDecision {
+  partnerId: string;
+  granted: boolean;
+}
 
 export interface NewConversation {
   step: string;
@@ -48,7 +63,7 @@ export class ConsentRepository {
     chatId: number;
     locale: ClientLocale;
     source?: string;
-    partner: boolean;
+    partners: readonly PartnerDecision[];
     slack: boolean;
     conversation: NewConversation;
     now: Date;
@@ -76,13 +91,7 @@ export class ConsentRepository {
             },
             select: { id: true },
           });
-          await tx.consent.createMany({
-            data: this.rows(
-              client.id,
-              { case_management: true, partner_sharing: args.partner, slack_relay: args.slack },
-              args.now,
-            ),
-          });
+          await this.decideAll(tx, client.id, args.slack, args.partners, args.now);
           await tx.conversation.create({ data: { clientId: client.id, ...args.conversation } });
           return { clientId: client.id, created: true };
         });
@@ -94,23 +103,17 @@ export class ConsentRepository {
     throw new Error("could not register the client after 8 attempts");
   }
 
-  /** Agreement again after a withdrawal: three new decisions and a fresh questionnaire, in one go. */
+  /** Agreement again after a withdrawal: new decisions and a fresh questionnaire, in one go. */
   async agreeAgain(args: {
     clientId: string;
-    partner: boolean;
+    partners: readonly PartnerDecision[];
     slack: boolean;
     conversation?: NewConversation;
     now: Date;
   }): Promise<void> {
     await this.db.$transaction(async (tx) => {
       await this.closeOpen(tx, args.clientId, args.now);
-      await tx.consent.createMany({
-        data: this.rows(
-          args.clientId,
-          { case_management: true, partner_sharing: args.partner, slack_relay: args.slack },
-          args.now,
-        ),
-      });
+      await this.decideAll(tx, args.clientId, args.slack, args.partners, args.now);
       if (args.conversation) {
         const { step, draft } = args.conversation;
         await tx.conversation.upsert({
@@ -122,9 +125,10 @@ export class ConsentRepository {
     });
   }
 
+  /** The latest decision per purpose; partner_sharing here is only the legacy switch (no office). */
   async current(clientId: string): Promise<ConsentState> {
     const rows = await this.db.consent.findMany({
-      where: { clientId },
+      where: { clientId, partnerId: null },
       orderBy: [{ decidedAt: "desc" }, { id: "desc" }],
       select: { purpose: true, granted: true, version: true, decidedAt: true, withdrawnAt: true },
     });
@@ -141,14 +145,10 @@ export class ConsentRepository {
 
   /**
    * Gives or withdraws one optional purpose. Giving adds a new row under the current text version;
-   * withdrawing stamps the granted row. Case management is withdrawn with `withdrawCaseManagement`.
+   * withdrawing stamps the granted row. Case management is withdrawn with `withdrawCaseManagement`,
+   * partner offices one by one with `setPartner`.
    */
-  async setOptional(
-    clientId: string,
-    purpose: Exclude<Purpose, "case_management">,
-    granted: boolean,
-    now: Date,
-  ): Promise<void> {
+  async setOptional(clientId: string, purpose: "slack_relay", granted: boolean, now: Date): Promise<void> {
     await this.db.$transaction(async (tx) => {
       if (granted) {
         const cm = await this.latest(tx, clientId, "case_management");
@@ -161,6 +161,40 @@ export class ConsentRepository {
       } else {
         await this.closeOpen(tx, clientId, now, [purpose]);
       }
+    });
+  }
+
+  /**
+   * Gives or withdraws the release towards one partner office, with an audit entry (actor the
+   * client, ids only) in the same transaction. Giving needs consent to case management and adds a
+   * row under the current text version; withdrawing stamps the granted row. `changed` is false
+   * when nothing was to do (already so, or giving without case management).
+   */
+  async setPartner(
+    clientId: string,
+    partnerId: string,
+    granted: boolean,
+    now: Date,
+  ): Promise<{ changed: boolean }> {
+    return this.db.$transaction(async (tx) => {
+      const partners = new PartnerConsentRepository(tx);
+      const covered = partnerCovered((await partners.states(clientId)).get(partnerId));
+      if (covered === granted) return { changed: false };
+      if (granted) {
+        if (!isGranted(await this.latest(tx, clientId, "case_management"))) return { changed: false };
+        await partners.decide({ clientId, partnerId, granted: true, version: this.version, now });
+      } else if (!(await partners.withdraw(clientId, partnerId, now))) return { changed: false };
+      await new AuditRepository(tx).record(
+        {
+          actor: `client:${clientId}`,
+          action: granted ? "consent.partner_given" : "consent.partner_withdrawn",
+          clientId,
+          data: { partnerId, version: this.version },
+          at: now,
+        },
+        tx,
+      );
+      return { changed: true };
     });
   }
 
@@ -182,19 +216,34 @@ export class ConsentRepository {
     });
   }
 
-  private rows(clientId: string, granted: Record<Purpose, boolean>, now: Date) {
-    return PURPOSES.map((purpose) => ({
-      clientId,
-      purpose,
-      version: this.version,
-      granted: granted[purpose],
-      decidedAt: now,
-    }));
+  /** Case management (given), the Slack relay and one decision per listed partner office. */
+  private async decideAll(
+    tx: Tx,
+    clientId: string,
+    slack: boolean,
+    partners: readonly PartnerDecision[],
+    now: Date,
+  ): Promise<void> {
+    await tx.consent.createMany({
+      data: [
+        { clientId, purpose: "case_management", version: this.version, granted: true, decidedAt: now },
+        { clientId, purpose: "slack_relay", version: this.version, granted: slack, decidedAt: now },
+      ],
+    });
+    const offices = new PartnerConsentRepository(tx);
+    for (const p of partners)
+      await offices.decide({
+        clientId,
+        partnerId: p.partnerId,
+        granted: p.granted,
+        version: this.version,
+        now,
+      });
   }
 
   private async latest(tx: Tx, clientId: string, purpose: Purpose): Promise<PurposeState | null> {
     return tx.consent.findFirst({
-      where: { clientId, purpose },
+      where: { clientId, purpose, partnerId: null },
       orderBy: [{ decidedAt: "desc" }, { id: "desc" }],
       select: { granted: true, version: true, decidedAt: true, withdrawnAt: true },
     });

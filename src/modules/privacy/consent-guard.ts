@@ -5,7 +5,8 @@
 // stops at once, also for jobs that were queued before the withdrawal.
 //
 // Rule: the latest decision per purpose counts; granted and not withdrawn = consent; an erased
-// client has no consent.
+// client has no consent. partner_sharing is decided per named office since text version 2026-12:
+// sharing with an office asks PartnerConsentRepository.covers(clientId, officeId), not this guard.
 import type { Db, Tx } from "../../db/client.ts";
 import type { ConsentPurpose } from "../kernel/enums.ts";
 

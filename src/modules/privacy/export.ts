@@ -28,6 +28,14 @@ export interface ClientExport {
     decidedAt: string;
     withdrawnAt: string | null;
   }[];
+  /** the release from confidentiality per named partner office, every decision (referralTargets id) */
+  partnerConsents: {
+    partnerId: string;
+    version: string;
+    granted: boolean;
+    decidedAt: string;
+    withdrawnAt: string | null;
+  }[];
   conversation: { step: string; draft: unknown; updatedAt: string } | null;
   requests: {
     referenceCode: string;
@@ -129,13 +137,16 @@ export async function exportClientData(
       firstName: dec(h.firstName),
       birthYear: h.birthYear,
     })),
-    consents: c.consents.map((k) => ({
-      purpose: k.purpose,
-      version: k.version,
-      granted: k.granted,
-      decidedAt: k.decidedAt.toISOString(),
-      withdrawnAt: iso(k.withdrawnAt),
-    })),
+    consents: c.consents
+      .filter((k) => k.partnerId === null)
+      .map((k) => ({
+        purpose: k.purpose,
+        version: k.version,
+        granted: k.granted,
+        decidedAt: k.decidedAt.toISOString(),
+        withdrawnAt: iso(k.withdrawnAt),
+      })),
+    partnerConsents: partnerConsentsOf(c.consents),
     conversation: c.conversation
       ? {
           step: c.conversation.step,
@@ -216,6 +227,31 @@ export async function exportClientData(
   };
 }
 
+/** Per-office decisions (rows with a partnerId), oldest first. */
+function partnerConsentsOf(
+  rows: readonly {
+    partnerId: string | null;
+    version: string;
+    granted: boolean;
+    decidedAt: Date;
+    withdrawnAt: Date | null;
+  }[],
+): ClientExport["partnerConsents"] {
+  return rows.flatMap((k) =>
+    k.partnerId === null
+      ? []
+      : [
+          {
+            partnerId: k.partnerId,
+            version: k.version,
+            granted: k.granted,
+            decidedAt: k.decidedAt.toISOString(),
+            withdrawnAt: iso(k.withdrawnAt),
+          },
+        ],
+  );
+}
+
 export const EXPORT_MESSAGE_MAX = 3800;
 
 type Translate = (key: string, params?: Record<string, unknown>) => string;
@@ -225,7 +261,11 @@ type Translate = (key: string, params?: Record<string, unknown>) => string;
  * "label: value" lines with localized labels, long sections split below Telegram's 4096 characters.
  * Plain text (no parse mode), so nothing the client typed can break the formatting.
  */
-export function exportMessages(doc: ClientExport, t: Translate): string[] {
+export function exportMessages(
+  doc: ClientExport,
+  t: Translate,
+  partnerName: (partnerId: string) => string = (id) => id,
+): string[] {
   const sections: string[][] = [];
   const v = (x: unknown): string =>
     x === null || x === undefined || x === ""
@@ -264,6 +304,14 @@ export function exportMessages(doc: ClientExport, t: Translate): string[] {
         )
       : [t("privacy:export.none")]),
   ]);
+  if (doc.partnerConsents.length)
+    sections.push([
+      t("privacy:export.section.partnerConsents"),
+      ...doc.partnerConsents.map(
+        (k) =>
+          `• ${partnerName(k.partnerId)}: ${k.granted ? t("privacy:export.granted") : t("privacy:export.declined")} (${k.decidedAt}, ${kv("version", k.version)})${k.withdrawnAt ? `; ${kv("withdrawnAt", k.withdrawnAt)}` : ""}`,
+      ),
+    ]);
   if (doc.conversation)
     sections.push([
       t("privacy:export.section.conversation"),

@@ -1,11 +1,20 @@
 // The screens a newcomer sees before the questionnaire: the language picker, the information sheet
 // (Infoblatt) and the consent screen. Shared by /start, /language and /consent.
 import type { AppContext } from "../../app/feature.ts";
+import { isolate, isRtl, LRI } from "../../i18n/bidi.ts";
 import { suggestLocale } from "../../i18n/index.ts";
 import type { ClientLocale } from "../../modules/intake/answers.ts";
 import { CONSENT_VERSION } from "../../modules/intake/consent.repository.ts";
 import type { BotContext } from "../context.ts";
-import { consentKeyboard, infoSheetKeyboard, languagePicker, type OptionalChoices } from "../keyboards.ts";
+import {
+  CONSENT_NUMBER,
+  consentKeyboard,
+  infoSheetKeyboard,
+  languagePicker,
+  noChoices,
+  type OptionalChoices,
+  type PartnerOffice,
+} from "../keyboards.ts";
 import {
   type ClientServices,
   directed,
@@ -50,22 +59,52 @@ export async function showInfoSheet(ctx: BotContext, s: ClientServices): Promise
   return send(ctx, text, infoSheetKeyboard(plainT(ctx), signer(s)));
 }
 
-/** The partner offices consent 2 names: the agencies and the referral targets of the organisation file. */
-export function partnerLines(app: AppContext): string {
-  const names = [...app.org.agencies.map((a) => a.name), ...app.org.referralTargets.map((r) => r.name)];
-  return [...new Set(names)].map((n) => `• ${escapeHtml(n)}`).join("\n");
+/** The partner offices a release from confidentiality is asked for, one by one: the referral targets. */
+export const partnerOffices = (app: AppContext): PartnerOffice[] =>
+  app.org.referralTargets.map((r) => ({ id: r.id, name: r.name }));
+
+/** The i18n key of the one-line gloss of an office kind ("employment-agency" → …employment_agency). */
+export const partnerGlossKey = (kind: string): string => `consent.partner_gloss.${kind.replace(/-/g, "_")}`;
+
+/**
+ * A German name inside Arabic or Persian text: an isolate of its own, so its words and brackets
+ * keep their order ("… (Bürgeramt)" would otherwise lose its closing bracket to the RTL line).
+ */
+export const latin = (ctx: BotContext, s: string): string => (isRtl(ctx.locale) ? isolate(s, LRI) : s);
+
+/**
+ * Consent item 2, one line per office: its number (the same as on its button), its German name as
+ * the organisation file has it, and a gloss in the client's language of what that office is. Every
+ * office on a line of its own: none (the immigration office least of all) is hidden in a group.
+ */
+export function partnerLines(ctx: BotContext, app: AppContext): string {
+  return app.org.referralTargets
+    .map(
+      (r, i) =>
+        `${CONSENT_NUMBER.partner(i)} <b>${latin(ctx, escapeHtml(r.name))}</b>\n${tr(ctx, partnerGlossKey(r.kind))}`,
+    )
+    .join("\n");
 }
 
 export function consentText(ctx: BotContext, s: ClientServices): string {
-  return tr(ctx, "consent.text", { partners: html(partnerLines(s.app)), version: CONSENT_VERSION });
+  return tr(ctx, "consent.text", {
+    partners: html(partnerLines(ctx, s.app)),
+    version: CONSENT_VERSION,
+    // the text names the agree button by its label, so the two cannot drift apart
+    agree: plainT(ctx)("consent.agree"),
+  });
 }
 
 export async function showConsent(
   ctx: BotContext,
   s: ClientServices,
-  choices: OptionalChoices = { partner: false, slack: false },
+  choices: OptionalChoices = noChoices(partnerOffices(s.app)),
 ) {
-  return send(ctx, consentText(ctx, s), consentKeyboard(plainT(ctx), signer(s), choices));
+  return send(
+    ctx,
+    consentText(ctx, s),
+    consentKeyboard(plainT(ctx), signer(s), choices, partnerOffices(s.app)),
+  );
 }
 
 /** Referral addresses from the organisation file, as escaped HTML blocks. */
