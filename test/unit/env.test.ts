@@ -86,7 +86,7 @@ describe("parseEnv", () => {
     // the pool per process (PgBouncer: keep processes × pool under its pool size)
     expect(parseEnv({ ...base, DATABASE_POOL_MAX: "4" }).DATABASE_POOL_MAX).toBe(4);
     expect(() => parseEnv({ ...base, DATABASE_POOL_MAX: "0" })).toThrow(ConfigError);
-    expect(dbTargetFromEnv({ DATABASE_URL: "postgres://h/db", DATABASE_POOL_MAX: 4 })).toEqual({
+    expect(dbTargetFromEnv({ DATABASE_URL: "postgres://h/db", DATABASE_POOL_MAX: "4" })).toEqual({
       kind: "postgres",
       url: "postgres://h/db",
       poolMax: 4,
