@@ -33,7 +33,7 @@ local last = tonumber(redis.call('GET', KEYS[1]) or '0')
 local nxt = now
 if last + spacing > now then nxt = last + spacing end
 redis.call('SET', KEYS[1], nxt, 'PX', nxt - now + spacing * 10)
-return nxt - now
+return {nxt - now, nxt}
 `;
 
 export class TelegramClientNotifier implements ClientNotifier {
@@ -61,13 +61,18 @@ export class TelegramClientNotifier implements ClientNotifier {
 
   /** Reserves the next free send slot of this client; returns how long to wait for it (ms). */
   async reserveSlot(clientId: string): Promise<number> {
-    const delay = await this.deps.redis.eval(
+    return (await this.reserve(clientId)).delay;
+  }
+
+  /** The reserved slot: the wait from now and the slot's time on Redis' clock (epoch ms). */
+  async reserve(clientId: string): Promise<{ delay: number; at: number }> {
+    const [delay, at] = (await this.deps.redis.eval(
       PACE_SCRIPT,
       1,
       `${this.deps.prefix}:tg:pace:${clientId}`,
       this.spacingMs,
-    );
-    return Number(delay);
+    )) as [number, number];
+    return { delay: Number(delay), at: Number(at) };
   }
 }
 
