@@ -106,6 +106,10 @@ export class AssignmentService {
   /** the team with loads, kept between decisions (see TeamCache for why that is safe) */
   readonly teamCache: TeamCache;
   private readonly batch: BatchAssigner;
+  /** where batches spend their time (bench) */
+  get batchTimings(): Readonly<BatchAssigner["timings"]> {
+    return this.batch.timings;
+  }
   /** decisions where the chosen person's load had to be counted again under the lock */
   recounts = 0;
 

@@ -63,6 +63,9 @@ export interface BatchResult {
 }
 
 export class BatchAssigner {
+  /** milliseconds spent per step, summed over all batches (bench) */
+  readonly timings = { claim: 0, lock: 0, state: 0, plan: 0, write: 0, total: 0 };
+
   constructor(
     private readonly deps: MatchingDeps,
     private readonly policy: MatchPolicy,
@@ -72,7 +75,15 @@ export class BatchAssigner {
   async run(limit: number, trigger: string, opts: BatchOptions = {}): Promise<BatchResult> {
     const now = this.deps.now();
     const { org } = this.deps;
-    return inTx(this.deps.db, async (tx): Promise<BatchResult> => {
+    const start = performance.now();
+    let t = start;
+    const lap = (step: "claim" | "lock" | "state" | "plan" | "write") => {
+      const n = performance.now();
+      this.timings[step] += n - t;
+      t = n;
+    };
+    const result = await inTx(this.deps.db, async (tx): Promise<BatchResult> => {
+      t = performance.now();
       const claimed = await claimWaiting(
         tx,
         limit,
@@ -90,13 +101,16 @@ export class BatchAssigner {
         const free = freeSlotsOf(await this.teamCache.team(tx, now));
         return { claimed: 0, offers: [], noCandidate: [], freeSlotsBefore: free, freeSlotsAfter: free };
       }
+      lap("claim");
       await lockActiveTeam(tx);
+      lap("lock");
       const { state, history } = await teamStateAndHistory(
         tx,
         this.teamCache.stateColumns(now),
         claimed.map((c) => c.clientId),
       );
       const team = await this.teamCache.absorb(tx, now, state);
+      lap("state");
       // the exact wait-list order (the SQL order only chose which cases to claim)
       const ordered = orderWaitlist(
         claimed.map((c) => ({ ...c, id: c.entryId, caseId: c.id })),
@@ -112,17 +126,17 @@ export class BatchAssigner {
 
       const actor = opts.actor ?? "system";
       const deadlineAt = new Date(now.getTime() + org.policy.acceptanceDeadlineHours * HOUR_MS);
-      const t = now.getTime();
+      const ms = now.getTime();
       const rows: OfferRow[] = plan.offers.map((o) => {
-        const assignmentId = uuid7(t);
-        const decisionId = uuid7(t);
+        const assignmentId = uuid7(ms);
+        const decisionId = uuid7(ms);
         return {
           caseId: o.caseId,
           clientId: o.clientId,
           cmId: o.cmId,
           decisionId,
           assignmentId,
-          eventId: uuid7(t),
+          eventId: uuid7(ms),
           inputs: JSON.stringify(o.record.inputs),
           candidates: JSON.stringify(o.record.candidates),
           excluded: JSON.stringify(o.record.excluded),
@@ -130,7 +144,9 @@ export class BatchAssigner {
           auditData: JSON.stringify({ assignmentId, cmId: o.cmId, decisionId, trigger, score: o.score }),
         };
       });
+      lap("plan");
       await writeOffers(tx, rows, { trigger, actor, now, deadlineAt });
+      lap("write");
       return {
         claimed: claimed.length,
         offers: rows.map((r) => ({
@@ -145,5 +161,7 @@ export class BatchAssigner {
         freeSlotsAfter: plan.freeSlotsAfter,
       };
     });
+    this.timings.total += performance.now() - start;
+    return result;
   }
 }
