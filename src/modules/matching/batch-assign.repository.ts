@@ -46,19 +46,24 @@ export async function claimWaiting(
     order.starvationGuardDays === undefined
       ? Prisma.sql`0`
       : Prisma.sql`CASE WHEN w.urgent OR w."enqueuedAt" <= ${new Date(now.getTime() - order.starvationGuardDays * DAY_MS)}::timestamp THEN 1 ELSE 0 END`;
+  // the intake (languages, topics) is joined only to the claimed rows, not to everyone waiting
   return tx.$queryRaw<ClaimedCase[]>`
-    SELECT c.id, c."clientId", c."districtId", c."regionId", c.persons, i.languages, i.topics,
-           w.id AS "entryId", w."basePriority", w.urgent, w."enqueuedAt"
-    FROM "WaitlistEntry" w
-    JOIN "Case" c ON c."intakeId" = w."intakeId"
-    JOIN "Intake" i ON i.id = w."intakeId"
-    WHERE w.status = 'waiting' AND c.phase = 'waiting' AND c.id <> ALL(${[...skipCaseIds]}::uuid[])
-    ORDER BY ${lane} DESC,
-             round((w."basePriority" + ${order.agingPointsPerDay}::float8
-                    * greatest(0, extract(epoch FROM (${now}::timestamp - w."enqueuedAt"))::float8 * 1000) / ${DAY_MS}::float8)::numeric, 6) DESC,
-             w."enqueuedAt", w.id
-    LIMIT ${limit}
-    FOR UPDATE OF c SKIP LOCKED`;
+    WITH claimed AS (
+      SELECT c.id, c."clientId", c."districtId", c."regionId", c.persons, c."intakeId",
+             w.id AS "entryId", w."basePriority", w.urgent, w."enqueuedAt"
+      FROM "WaitlistEntry" w
+      JOIN "Case" c ON c."intakeId" = w."intakeId"
+      WHERE w.status = 'waiting' AND c.phase = 'waiting' AND c.id <> ALL(${[...skipCaseIds]}::uuid[])
+      ORDER BY ${lane} DESC,
+               round((w."basePriority" + ${order.agingPointsPerDay}::float8
+                      * greatest(0, extract(epoch FROM (${now}::timestamp - w."enqueuedAt"))::float8 * 1000) / ${DAY_MS}::float8)::numeric, 6) DESC,
+               w."enqueuedAt", w.id
+      LIMIT ${limit}
+      FOR UPDATE OF c SKIP LOCKED
+    )
+    SELECT k.id, k."clientId", k."districtId", k."regionId", k.persons, i.languages, i.topics,
+           k."entryId", k."basePriority", k.urgent, k."enqueuedAt"
+    FROM claimed k JOIN "Intake" i ON i.id = k."intakeId"`;
 }
 
 /**
