@@ -1,5 +1,7 @@
 // Atomic assignment of waiting cases to case managers, and everything that happens to an offer
 // afterwards (accept, decline, expire) or to a case that ends (close).
+// Over 400 lines because an offer's whole life shares one lock order, one decision record and one set
+// of side effects; the batched path (pull, sweep) lives in batch-assign.service.ts.
 //
 // Concurrency. Several worker processes run this at once. Two row locks make it safe, always taken
 // in the same order (case, then case manager):
@@ -74,7 +76,7 @@ export interface AssignOptions {
   excludeCmIds?: readonly string[];
   /** the job's attempt counter, kept in the decision record */
   attempt?: number;
-  /** store a decision record when nobody is eligible (default true; pull/sweep pass false) */
+  /** store a decision record when nobody is eligible (default true; the batched pull stores none either) */
   recordNoCandidate?: boolean;
   /** who asked ("system", "cm:<id>", "cli"); default "system" */
   actor?: string;
