@@ -9,24 +9,28 @@
 // Prints a table and writes bench/results.json (flat: one key per figure). The full run takes a few
 // minutes on 2 cores; --quick uses smaller sizes and the same keys.
 import { writeFileSync } from "node:fs";
-import { availableParallelism, loadavg } from "node:os";
+import { availableParallelism, loadavg, totalmem } from "node:os";
 import { parseArgs } from "node:util";
-import { DEFAULT_POLICY, type Organisation } from "../src/config/org.schema.ts";
 import { type DbHandle, openDb } from "../src/db/client.ts";
-import { silentLogger } from "../src/lib/logger.ts";
-import type { SpokenLanguage, Topic } from "../src/modules/intake/answers.ts";
-import { AssignmentService } from "../src/modules/matching/assignment.service.ts";
-import { nullJobs } from "../src/modules/matching/deps.ts";
 import {
   agencyLoadsOf,
   DEFAULT_MATCH_POLICY,
   rankCandidates,
 } from "../src/modules/matching/pick-assignee.ts";
 import type { MatchCandidate, MatchClient } from "../src/modules/matching/types.ts";
-import { LogStaffNotifier } from "../src/modules/notify/log-staff-notifier.ts";
-import { RecordingClientNotifier } from "../src/modules/notify/recording-notifier.ts";
-import { createTestDb, type TestDb } from "../test/support/db.ts";
+import { createTestDb } from "../test/support/db.ts";
 import ensureTestDatabase from "../test/support/global-setup.ts";
+import { benchBatch } from "./batch.ts";
+import {
+  benchOrg,
+  dbUrl,
+  quantile,
+  type SynthClient,
+  seed,
+  serviceOn,
+  synthClients,
+  synthTeam,
+} from "./fixtures.ts";
 import { benchReminders } from "./reminders.ts";
 import { compareStrategies, type SimMetrics, STRATEGIES } from "./simulate.ts";
 
@@ -35,8 +39,13 @@ const { values: args } = parseArgs({
     quick: { type: "boolean", default: false },
     out: { type: "string", default: "bench/results.json" },
     seed: { type: "string", default: "1" },
+    /** comma list of sections to run: pure,db,batch,sim,reminders (default all) */
+    only: { type: "string", default: "" },
+    "batch-size": { type: "string" },
   },
 });
+const ONLY = new Set((args.only ?? "").split(",").filter(Boolean));
+const runs = (section: string) => ONLY.size === 0 || ONLY.has(section);
 const QUICK = args.quick ?? false;
 const SIZES = QUICK
   ? {
@@ -68,117 +77,6 @@ const put = (key: string, value: number) => {
 };
 const rssMb = () => process.memoryUsage().rss / 1_048_576;
 const mem = (phase: string) => put(`mem.${phase}.rss_mb`, rssMb());
-
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i]!;
-}
-
-// ───────────────────────────── a synthetic team and wait list ─────────────────────────────
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-
-const DISTRICTS = [
-  "mitte",
-  "brackwede",
-  "dornberg",
-  "gadderbaum",
-  "heepen",
-  "joellenbeck",
-  "schildesche",
-  "senne",
-  "sennestadt",
-  "stieghorst",
-];
-const CM_LANGS: SpokenLanguage[][] = [
-  ["de", "ar", "en"],
-  ["de", "ku", "ar"],
-  ["de", "fa", "en"],
-  ["de", "ru", "uk"],
-  ["de", "tr", "ku"],
-  ["de", "ar", "fr"],
-  ["de", "en"],
-  ["de", "pl", "ru"],
-  ["de", "bg", "tr"],
-  ["de", "ro", "en"],
-];
-const CLIENT_LANGS: SpokenLanguage[][] = [
-  ["ar"],
-  ["ar", "de"],
-  ["ku", "ar"],
-  ["fa"],
-  ["uk", "ru"],
-  ["tr"],
-  ["ru"],
-  ["bg"],
-  ["ro"],
-  ["pl"],
-  ["ti"],
-  ["de"],
-];
-const TOPIC_LIST: Topic[] = [
-  "education_language",
-  "work",
-  "housing",
-  "health",
-  "livelihood",
-  "residence",
-  "family",
-  "leisure",
-];
-const AGENCIES = ["social-office", "drk", "awo"];
-const FTES = [1, 1, 1, 0.75, 0.5];
-
-interface SynthCm {
-  id: string;
-  agencyId: string;
-  fte: number;
-  languages: SpokenLanguage[];
-  districts: string[];
-  topics: Topic[];
-}
-function synthTeam(n: number, seed: number): SynthCm[] {
-  const r = rng(seed);
-  return Array.from({ length: n }, (_, i) => ({
-    id: `cm-${String(i).padStart(4, "0")}`,
-    agencyId: AGENCIES[i % 10 < 7 ? 0 : i % 10 < 9 ? 1 : 2]!,
-    fte: pick(r, FTES),
-    languages: pick(r, CM_LANGS),
-    districts: r() < 0.6 ? [pick(r, DISTRICTS)] : [],
-    topics: [pick(r, TOPIC_LIST), pick(r, TOPIC_LIST)].filter((t, k, a) => a.indexOf(t) === k),
-  }));
-}
-interface SynthClient {
-  districtId: string;
-  languages: SpokenLanguage[];
-  topics: Topic[];
-  persons: number;
-  urgent: boolean;
-}
-function synthClients(n: number, seed: number): SynthClient[] {
-  const r = rng(seed);
-  return Array.from({ length: n }, () => ({
-    districtId: pick(r, DISTRICTS),
-    languages: pick(r, CLIENT_LANGS),
-    topics: TOPIC_LIST.filter(() => r() < 0.3)
-      .slice(0, 3)
-      .concat(r() < 0.5 ? ["work"] : [])
-      .filter((t, k, a) => a.indexOf(t) === k),
-    persons: r() < 0.36 ? 1 : 2 + Math.floor(r() * 5),
-    urgent: r() < 0.08,
-  }));
-}
 
 // ───────────────────────────── 1. the pure decision ─────────────────────────────
 
@@ -250,160 +148,6 @@ function toMatchClient(c: SynthClient, i: number): MatchClient {
 
 // ───────────────────────────── 2. the transactional assign ─────────────────────────────
 
-function benchOrg(team: SynthCm[]): Organisation {
-  // built directly (not through the schema): the bench seeds the tables itself
-  return {
-    municipality: { id: "bench", name: "Bench", kind: "city", timezone: "Europe/Berlin" },
-    regions: [{ id: "bielefeld", name: "Bielefeld", districts: DISTRICTS.map((id) => ({ id, name: id })) }],
-    agencies: AGENCIES.map((id) => ({
-      id,
-      name: id.toUpperCase(),
-      kind: id === "social-office" ? "municipal" : "welfare",
-      regions: ["bielefeld"],
-    })),
-    offices: [],
-    caseManagers: team.map((t) => ({
-      id: t.id,
-      name: `Bench ${t.id}`,
-      agency: t.agencyId,
-      slackUserId: `U${t.id.replace(/\D/g, "").padStart(8, "0")}`,
-      fte: t.fte,
-      languages: t.languages,
-      regions: ["bielefeld"],
-      districts: t.districts,
-      topics: t.topics,
-      teamLead: false,
-      coordinator: false,
-      office: "none",
-      active: true,
-      availability: [],
-    })),
-    policy: { ...DEFAULT_POLICY, regionBound: false },
-    triage: {
-      referralForExistingSupport: {
-        sgb2: "jobcenter",
-        sgb3: "employment-agency",
-        sgb8: "youth-welfare",
-        mbe: "continue",
-        jmd: "continue",
-      },
-      simpleTopicReferral: {},
-      urgencyWeights: { eviction: 20, health_emergency: 20, benefits_loss: 15, authority_deadline: 10 },
-      householdWeightPerPerson: 1,
-      vulnerabilityPoints: 5,
-    },
-    referralTargets: [],
-    deepLinks: [],
-    relay: {},
-  };
-}
-
-async function seed(db: TestDb, org: Organisation, team: SynthCm[], waiting: number): Promise<string[]> {
-  const p = db.prisma;
-  await p.region.create({ data: { id: "bielefeld", name: "Bielefeld" } });
-  await p.district.createMany({ data: DISTRICTS.map((id) => ({ id, name: id, regionId: "bielefeld" })) });
-  await p.agency.createMany({
-    data: org.agencies.map((a) => ({ id: a.id, name: a.name, kind: a.kind, regionIds: a.regions })),
-  });
-  await p.caseManager.createMany({
-    data: org.caseManagers.map((c) => ({
-      id: c.id,
-      name: c.name,
-      agencyId: c.agency,
-      slackUserId: c.slackUserId,
-      fte: c.fte,
-      languages: c.languages,
-      regionIds: c.regions,
-      localDistrictIds: c.districts,
-      topics: c.topics,
-    })),
-  });
-  // a few absences, as in real life
-  await p.absence.createMany({
-    data: team
-      .filter((_, i) => i % 40 === 0)
-      .map((t) => ({
-        cmId: t.id,
-        from: new Date("2026-02-20T00:00:00Z"),
-        to: new Date("2026-03-10T00:00:00Z"),
-      })),
-  });
-  const clients = synthClients(waiting, Number(args.seed) + 2);
-  const base = new Date("2026-01-01T00:00:00Z").getTime();
-  const ids = {
-    client: [] as string[],
-    intake: [] as string[],
-    case: [] as string[],
-  };
-  const uuid = () => crypto.randomUUID();
-  for (let i = 0; i < waiting; i++) {
-    ids.client.push(uuid());
-    ids.intake.push(uuid());
-    ids.case.push(uuid());
-  }
-  const CHUNK = 2000;
-  for (let from = 0; from < waiting; from += CHUNK) {
-    const range = Array.from({ length: Math.min(CHUNK, waiting - from) }, (_, k) => from + k);
-    await p.client.createMany({
-      data: range.map((i) => ({ id: ids.client[i]!, locale: "de", pseudonym: `K-B${i}` })),
-    });
-    await p.intake.createMany({
-      data: range.map((i) => {
-        const c = clients[i]!;
-        return {
-          id: ids.intake[i]!,
-          clientId: ids.client[i]!,
-          referenceCode: `BE-${i}`,
-          household: c.persons > 1 ? ("family" as const) : ("single" as const),
-          adults: 1,
-          children: c.persons - 1,
-          districtId: c.districtId,
-          topics: c.topics,
-          urgency: c.urgent ? ["eviction"] : [],
-          languages: c.languages,
-          existingSupport: [],
-          contactModes: ["in_person"],
-          timesOfDay: ["morning"],
-          submittedAt: new Date(base + i * 60_000),
-        };
-      }),
-    });
-    await p.case.createMany({
-      data: range.map((i) => ({
-        id: ids.case[i]!,
-        clientId: ids.client[i]!,
-        intakeId: ids.intake[i]!,
-        referenceCode: `BE-${i}`,
-        persons: clients[i]!.persons,
-        districtId: clients[i]!.districtId,
-        regionId: "bielefeld",
-      })),
-    });
-    await p.waitlistEntry.createMany({
-      data: range.map((i) => ({
-        clientId: ids.client[i]!,
-        intakeId: ids.intake[i]!,
-        basePriority: clients[i]!.urgent ? 25 : 2,
-        enqueuedAt: new Date(base + i * 60_000),
-      })),
-    });
-  }
-  await db.sql.query("ANALYZE");
-  return ids.case;
-}
-
-function serviceOn(db: DbHandle, org: Organisation, now: Date): AssignmentService {
-  return new AssignmentService({
-    db: db.prisma,
-    org,
-    jobs: nullJobs,
-    clients: new RecordingClientNotifier(),
-    staff: new LogStaffNotifier(silentLogger),
-    log: silentLogger,
-    now: () => now,
-  });
-}
-
 async function benchDb(): Promise<void> {
   await ensureTestDatabase();
   const db = await createTestDb("bench");
@@ -412,7 +156,7 @@ async function benchDb(): Promise<void> {
     const team = synthTeam(SIZES.dbCms, Number(args.seed) + 3);
     const org = benchOrg(team);
     const t0 = performance.now();
-    const caseIds = await seed(db, org, team, SIZES.dbWaiting);
+    const caseIds = await seed(db, org, team, SIZES.dbWaiting, Number(args.seed) + 2);
     put("assignment_db.seed_s", (performance.now() - t0) / 1000);
     put("assignment_db.case_managers", team.length);
     put("assignment_db.waiting", caseIds.length);
@@ -483,8 +227,6 @@ async function benchDb(): Promise<void> {
   }
 }
 
-const dbUrl = () => process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/anlauf_test";
-
 // ───────────────────────────── 3. the simulation ─────────────────────────────
 
 const SIM_FIGURES: [string, (m: SimMetrics) => number][] = [
@@ -536,23 +278,48 @@ async function main(): Promise<void> {
   const started = performance.now();
   // other processes on the machine distort every latency figure: record how busy it was
   put("bench.cores", availableParallelism());
+  put("bench.memory_gb", totalmem() / 1024 ** 3);
   put("bench.loadavg_start", loadavg()[0]!);
   mem("start");
-  benchPure();
+  if (runs("pure")) benchPure();
   mem("assignment_pure");
-  await benchDb();
-  const simLines = benchSim();
+  if (runs("db") || runs("batch")) await ensureTestDatabase();
+  if (runs("db")) await benchDb();
+  if (runs("batch")) {
+    put("bench.loadavg_batch_start", loadavg()[0]!);
+    await benchBatch({
+      quick: QUICK,
+      seed: Number(args.seed),
+      ...(args["batch-size"] ? { batchSize: Number(args["batch-size"]) } : {}),
+      put,
+    });
+    put("bench.loadavg_batch_end", loadavg()[0]!);
+    mem("assign_batch");
+  }
+  const simLines = runs("sim") ? benchSim() : [];
   // reminders last: they need the machine quiet for their lateness figures
-  for (const [k, v] of Object.entries(await benchReminders({ quick: QUICK }))) put(k, v);
+  if (runs("reminders"))
+    for (const [k, v] of Object.entries(await benchReminders({ quick: QUICK }))) put(k, v);
   mem("reminders");
   put("bench.loadavg_end", loadavg()[0]!);
   put("bench.total_s", (performance.now() - started) / 1000);
   put("bench.quick", QUICK ? 1 : 0);
 
-  const p99 = results["assignment.p99_ms"]!;
-  const perS = results["assignment.per_s"]!;
-  const dbP99 = results["assignment_db.p99_ms"]!;
-  const dbPerS = Math.max(results["assignment_db.per_s"]!, results["assignment_db.parallel_per_s"]!);
+  const p99 = results["assignment.p99_ms"] ?? Number.NaN;
+  const perS = results["assignment.per_s"] ?? Number.NaN;
+  const dbP99 = results["assignment_db.p99_ms"] ?? Number.NaN;
+  const dbPerS = Math.max(
+    results["assignment_db.per_s"] ?? Number.NaN,
+    results["assignment_db.parallel_per_s"] ?? Number.NaN,
+  );
+  const bP99 = results.assign_p99_ms ?? Number.NaN;
+  const bPerS = results.assign_per_s ?? Number.NaN;
+  if (bP99 > 0 && results.assign_p99_ms_before !== undefined) {
+    put("assign_p99_ratio", bP99 / results.assign_p99_ms_before);
+    put("assign_per_s_ratio", bPerS / (results.assign_per_s_before ?? Number.NaN));
+  }
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined || b === 0 ? "n/a" : `${round(a / b)}×`;
   const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
   const lines = [
     `anlauf bench${QUICK ? " (quick)" : ""}`,
@@ -565,6 +332,9 @@ async function main(): Promise<void> {
     `targets (p99 ≤ 20 ms, ≥ 1000 assignments/s) on ${results["bench.cores"]} cores, load average ${results["bench.loadavg_start"]} → ${results["bench.loadavg_end"]}:`,
     `  pure decision, ${results["assignment.case_managers"]} case managers × ${results["assignment.clients"]} clients: p99 ${p99} ms ${verdict(p99 <= 20)}, ${Math.round(perS)}/s ${verdict(perS >= 1000)}`,
     `  transactional assign, ${results["assignment_db.case_managers"]} case managers, ${results["assignment_db.waiting"]} waiting: p99 ${dbP99} ms ${verdict(dbP99 <= 20)}, ${Math.round(dbPerS)}/s ${verdict(dbPerS >= 1000)}`,
+    `  batched assign (issue 14.1), ${results["assign_batch.case_managers"]} case managers in ${results["assign_batch.agencies"]} agencies, ${results["assign_batch.waiting"]} waiting, batches of ${results["assign_batch.batch_size"]}: p99 ${bP99} ms per assignment (its batch's wall time) ${verdict(bP99 <= 20)}, amortised p99 ${results.assign_amortised_p99_ms} ms ${verdict((results.assign_amortised_p99_ms ?? Number.NaN) <= 20)}; ${Math.round(bPerS)}/s ${verdict(bPerS >= 1000)}`,
+    `    vs per-case before (same run, same data): p99 ${results.assign_p99_ms_before} ms, ${Math.round(results.assign_per_s_before ?? Number.NaN)}/s; ratios batch/before: p99 ${ratio(bP99, results.assign_p99_ms_before)}, amortised p99 ${ratio(results.assign_amortised_p99_ms, results.assign_p99_ms_before)}, per second ${ratio(bPerS, results.assign_per_s_before)}`,
+    `    ${results["assign_batch.parallel_workers"]} parallel batch runners: ${Math.round(results.assign_parallel_per_s ?? Number.NaN)}/s; checks: over capacity ${results["assign_batch.over_capacity"]}, double assigned ${results["assign_batch.double_assigned"]}, without decision record ${results["assign_batch.without_decision"]}, offered to someone absent ${results["assign_batch.absent_assigned"]}`,
     `  reminders, ${results["reminders.delivered"]} delivered across a worker restart: p99 ${results["reminders.p99_late_ms"]} ms late ${verdict(results["reminders.p99_late_ms"]! <= 1000)}, lost ${results["reminders.lost"]} ${verdict(results["reminders.lost"] === 0)}`,
     ...simLines,
   ];

@@ -1,5 +1,7 @@
 // Atomic assignment of waiting cases to case managers, and everything that happens to an offer
 // afterwards (accept, decline, expire) or to a case that ends (close).
+// Over 400 lines because an offer's whole life shares one lock order, one decision record and one set
+// of side effects; the batched path (pull, sweep) lives in batch-assign.service.ts.
 //
 // Concurrency. Several worker processes run this at once. Two row locks make it safe, always taken
 // in the same order (case, then case manager):
@@ -28,17 +30,22 @@
 // even when a job was lost.
 import type { Tx } from "../../db/client.ts";
 import type { AssignmentStatus, Prisma } from "../../generated/prisma/client.ts";
-import type { SpokenLanguage, Topic } from "../intake/answers.ts";
 import { UUID } from "../kernel/ids.ts";
-import { waitingInOrder } from "../waitlist/waitlist.repository.ts";
+import {
+  BatchAssigner,
+  type BatchOptions,
+  type BatchResult,
+  DEFAULT_BATCH_SIZE,
+} from "./batch-assign.service.ts";
 import { capacityOf, isAbsent } from "./capacity.ts";
+import { type DecisionRecord, decisionRecordOf, matchClientFrom } from "./decision-record.ts";
 import type { MatchingDeps } from "./deps.ts";
-import { freeSlotsOf, loadTeam, OPEN_PHASES, type TeamMember } from "./load.repository.ts";
+import { OPEN_PHASES, type TeamMember } from "./load.repository.ts";
 import { agencyLoadsOf, rankCandidates } from "./pick-assignee.ts";
 import { matchPolicyOf } from "./policy.ts";
 import { TeamCache, type TeamStateColumns } from "./team-cache.ts";
 import { inTx } from "./tx.ts";
-import type { Exclusion, MatchClient, MatchPolicy, RankedCandidate, RankingResult } from "./types.ts";
+import type { MatchClient, MatchPolicy, RankedCandidate, RankingResult } from "./types.ts";
 import { uuid7 } from "./uuid7.ts";
 
 const HOUR_MS = 3_600_000;
@@ -53,10 +60,7 @@ export const ASSIGN_TRIGGERS = [
 ] as const;
 export type AssignTrigger = (typeof ASSIGN_TRIGGERS)[number];
 
-/** How many ranked candidates a decision record keeps with all their score parts. */
-export const DECISION_TOP_CANDIDATES = 10;
-/** How many exclusions a decision record lists one by one (all are counted by reason). */
-export const DECISION_MAX_EXCLUSIONS = 100;
+export { DECISION_MAX_EXCLUSIONS, DECISION_TOP_CANDIDATES } from "./decision-record.ts";
 
 export type AssignResult =
   | { ok: true; assignmentId: string; cmId: string; decisionId: string; deadlineAt: Date }
@@ -72,7 +76,7 @@ export interface AssignOptions {
   excludeCmIds?: readonly string[];
   /** the job's attempt counter, kept in the decision record */
   attempt?: number;
-  /** store a decision record when nobody is eligible (default true; pull/sweep pass false) */
+  /** store a decision record when nobody is eligible (default true; the batched pull stores none either) */
   recordNoCandidate?: boolean;
   /** who asked ("system", "cm:<id>", "cli"); default "system" */
   actor?: string;
@@ -103,12 +107,18 @@ export class AssignmentService {
   readonly policy: MatchPolicy;
   /** the team with loads, kept between decisions (see TeamCache for why that is safe) */
   readonly teamCache: TeamCache;
+  private readonly batch: BatchAssigner;
+  /** where batches spend their time (bench) */
+  get batchTimings(): Readonly<BatchAssigner["timings"]> {
+    return this.batch.timings;
+  }
   /** decisions where the chosen person's load had to be counted again under the lock */
   recounts = 0;
 
   constructor(private readonly deps: MatchingDeps) {
     this.policy = matchPolicyOf(deps.org.policy, deps.options);
     this.teamCache = new TeamCache(this.policy);
+    this.batch = new BatchAssigner(deps, this.policy, this.teamCache);
   }
 
   // ───────────────────────────── assign ─────────────────────────────
@@ -205,7 +215,16 @@ export class AssignmentService {
     if (!chosen) {
       if (opts.recordNoCandidate === false) return { ok: false, reason: "no_candidate" };
       const decision = await tx.assignmentDecision.create({
-        data: this.decisionData(caseId, trigger, client, ranking, fullUnderLock, opts, now, null),
+        data: this.decisionData(
+          caseId,
+          trigger,
+          client,
+          ranking,
+          fullUnderLock,
+          opts,
+          now,
+          null,
+        ) as Prisma.AssignmentDecisionUncheckedCreateInput,
         select: { id: true },
       });
       await tx.auditLog.create({
@@ -254,6 +273,7 @@ export class AssignmentService {
     return { ok: true, assignmentId, cmId, decisionId, deadlineAt };
   }
 
+  /** statement 2, after the case lock: earlier offers of this case (declines) and of this household */
   private async matchClientOf(
     tx: Tx,
     row: LockedCase,
@@ -263,22 +283,7 @@ export class AssignmentService {
       where: { case: { clientId: row.clientId } },
       select: { caseId: true, cmId: true, status: true },
     });
-    const excluded = new Set(extraExcluded);
-    const previous = new Set<string>();
-    for (const h of history) {
-      if (h.caseId === row.id && (h.status === "declined" || h.status === "expired")) excluded.add(h.cmId);
-      if (h.caseId !== row.id && (h.status === "accepted" || h.status === "moved")) previous.add(h.cmId);
-    }
-    return {
-      id: row.id,
-      districtId: row.districtId,
-      regionId: row.regionId,
-      languages: row.languages as SpokenLanguage[],
-      topics: row.topics as Topic[],
-      persons: row.persons,
-      previousCmIds: [...previous],
-      excludeCmIds: [...excluded],
-    };
+    return matchClientFrom(row, history, extraExcluded);
   }
 
   private decisionData(
@@ -290,48 +295,21 @@ export class AssignmentService {
     opts: AssignOptions,
     now: Date,
     chosenCmId: string | null,
-  ): Prisma.AssignmentDecisionUncheckedCreateInput {
-    const byReason: Record<string, number> = {};
-    for (const e of ranking.excluded) byReason[e.reason] = (byReason[e.reason] ?? 0) + 1;
-    // the interesting exclusions first (declined, absent, region), capacity last
-    const order = (e: Exclusion) =>
-      e.reason === "no_case_capacity" || e.reason === "no_person_capacity" ? 1 : 0;
-    const items = [...ranking.excluded].sort((a, b) => order(a) - order(b)).slice(0, DECISION_MAX_EXCLUSIONS);
-    return {
+  ): DecisionRecord {
+    return decisionRecordOf({
       caseId,
       trigger,
+      client,
+      ranking,
+      fullUnderLock,
+      policy: this.policy,
+      attempt: opts.attempt ?? 0,
+      now,
       chosenCmId,
-      at: now,
-      inputs: {
-        client: {
-          districtId: client.districtId,
-          regionId: client.regionId,
-          languages: [...client.languages],
-          topics: [...client.topics],
-          persons: client.persons,
-          previousCmIds: [...client.previousCmIds],
-          excludeCmIds: [...client.excludeCmIds],
-        },
-        policy: { ...this.policy },
-        attempt: opts.attempt ?? 0,
-        now: now.toISOString(),
-        fullUnderLock: [...fullUnderLock],
-      },
-      candidates: {
-        total: ranking.ranked.length,
-        top: ranking.ranked.slice(0, DECISION_TOP_CANDIDATES).map((r) => ({
-          cmId: r.cmId,
-          agencyId: r.agencyId,
-          score: r.score,
-          parts: { ...r.parts },
-          facts: { ...r.facts },
-        })),
-      } as unknown as Prisma.InputJsonValue,
-      excluded: { total: ranking.excluded.length, byReason, items: items.map((e) => ({ ...e })) },
-    };
+    });
   }
 
-  private async afterOffer(assignmentId: string, deadlineAt: Date, now: Date): Promise<void> {
+  private async afterOffer(assignmentId: string, deadlineAt: Date, now: Date, refresh = true): Promise<void> {
     const { jobs, staff, log } = this.deps;
     await this.bestEffort("schedule expiry", () =>
       jobs.enqueue(
@@ -341,7 +319,10 @@ export class AssignmentService {
       ),
     );
     await this.bestEffort("offer card", () => staff.assignmentOffered(assignmentId));
-    await this.bestEffort("wait-list refresh", () => jobs.enqueue("waitlist.refresh", { at: now.getTime() }));
+    if (refresh)
+      await this.bestEffort("wait-list refresh", () =>
+        jobs.enqueue("waitlist.refresh", { at: now.getTime() }),
+      );
     log.debug({ assignmentId }, "assignment offered");
   }
 
@@ -547,71 +528,52 @@ export class AssignmentService {
     );
   }
 
-  // ───────────────────────────── pull ─────────────────────────────
+  // ───────────────────────────── batches: pull and sweep ─────────────────────────────
 
   /**
-   * Capacity became free somewhere: offer the best waiting cases to whoever has room, in wait-list
-   * order, until nobody has room or nobody waiting fits. The in-memory pre-ranking only saves
-   * transactions for cases that cannot be placed; each placement is decided again under locks.
+   * Up to `limit` waiting cases in wait-list order, placed in one transaction (batch-assign.service.ts).
+   * The offers' side effects run here after the commit, as for a single assign, with one wait-list
+   * refresh for the whole batch.
+   */
+  async assignBatch(
+    limit: number = DEFAULT_BATCH_SIZE,
+    trigger: AssignTrigger = "sweep",
+    opts: BatchOptions = {},
+  ): Promise<BatchResult> {
+    const r = await this.batch.run(limit, trigger, opts);
+    if (r.offers.length > 0) {
+      const now = this.deps.now();
+      for (const o of r.offers) await this.afterOffer(o.assignmentId, o.deadlineAt, now, false);
+      await this.bestEffort("wait-list refresh", () =>
+        this.deps.jobs.enqueue("waitlist.refresh", { at: now.getTime() }),
+      );
+    }
+    return r;
+  }
+
+  /**
+   * Capacity became free somewhere (or the sweep runs): offer the waiting cases in wait-list order to
+   * whoever has room, batch after batch, until nobody has room or nobody waiting fits. Cases a batch
+   * found no candidate for are not claimed again in this run, so the run ends.
    */
   async pull(
     trigger: AssignTrigger = "capacity_freed",
-    opts: { actor?: string; maxRounds?: number } = {},
+    opts: { actor?: string; batchSize?: number; maxBatches?: number } = {},
   ): Promise<PullResult> {
-    const { db, org } = this.deps;
     const total: PullResult = { assigned: 0, considered: 0, freeSlotsBefore: -1 };
-    for (let round = 0; round < (opts.maxRounds ?? 5); round++) {
-      const now = this.deps.now();
-      let team = await loadTeam(db, now, this.policy);
-      let free = freeSlotsOf(team);
-      if (total.freeSlotsBefore < 0) total.freeSlotsBefore = free;
-      if (free <= 0) break;
-      const waiting = await waitingInOrder(db, org, now);
-      if (waiting.length === 0) break;
-      const refused = await db.assignment.findMany({
-        where: { status: { in: ["declined", "expired"] }, case: { phase: "waiting" } },
-        select: { caseId: true, cmId: true },
+    const skip: string[] = [];
+    const size = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+    for (let i = 0; i < (opts.maxBatches ?? 10_000); i++) {
+      const r = await this.assignBatch(size, trigger, {
+        skipCaseIds: skip,
+        ...(opts.actor ? { actor: opts.actor } : {}),
       });
-      const excludedByCase = new Map<string, string[]>();
-      for (const r of refused)
-        excludedByCase.set(r.caseId, [...(excludedByCase.get(r.caseId) ?? []), r.cmId]);
-
-      let assignedThisRound = 0;
-      for (const w of waiting) {
-        if (free <= 0) break;
-        total.considered++;
-        const client: MatchClient = {
-          id: w.caseId,
-          districtId: w.districtId,
-          regionId: w.regionId,
-          languages: w.languages,
-          topics: w.topics,
-          persons: w.persons,
-          previousCmIds: [],
-          excludeCmIds: excludedByCase.get(w.caseId) ?? [],
-        };
-        const pre = rankCandidates(client, team, { now, policy: this.policy });
-        if (!pre.chosen) continue;
-        const r = await this.assign(w.caseId, trigger, {
-          recordNoCandidate: false,
-          ...(opts.actor ? { actor: opts.actor } : {}),
-        });
-        if (r.ok) {
-          assignedThisRound++;
-          free--;
-          team = team.map((m) =>
-            m.id === r.cmId
-              ? { ...m, openCases: m.openCases + 1, openPersons: m.openPersons + w.persons }
-              : m,
-          );
-        } else if (r.reason === "no_candidate") {
-          // our picture of the team is stale (another worker assigned meanwhile): read it again
-          team = await loadTeam(db, now, this.policy);
-          free = freeSlotsOf(team);
-        }
-      }
-      total.assigned += assignedThisRound;
-      if (assignedThisRound === 0) break;
+      if (total.freeSlotsBefore < 0) total.freeSlotsBefore = r.freeSlotsBefore;
+      total.assigned += r.offers.length;
+      total.considered += r.claimed;
+      skip.push(...r.noCandidate);
+      if (r.claimed === 0 || r.freeSlotsAfter <= 0) break;
+      if (r.offers.length === 0 && r.noCandidate.length === 0) break;
     }
     if (total.freeSlotsBefore < 0) total.freeSlotsBefore = 0;
     return total;
