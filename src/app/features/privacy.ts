@@ -14,6 +14,7 @@
 // minutes, then the localized "try again in 10 minutes".
 import { Composer, InlineKeyboard, InputFile } from "grammy";
 import { retentionOf } from "../../config/org.schema.ts";
+import { directed } from "../../i18n/bidi.ts";
 import { AuditRepository } from "../../modules/audit/audit.repository.ts";
 import { ErasureService } from "../../modules/privacy/erase.ts";
 import { exportClientData, exportMessages } from "../../modules/privacy/export.ts";
@@ -63,8 +64,9 @@ export function privacyComposer(
 ) {
   const c = new Composer<BotContext>();
   const pm = c.filter((ctx) => ctx.chat?.type === "private" && !!ctx.from && !ctx.from.is_bot);
+  // every text with the RTL line marks of the other client texts (ar/fa)
   const t = (ctx: BotContext, key: string, params?: Record<string, unknown>) =>
-    app.i18n.t(`privacy:${key}`, { lng: ctx.locale, ...params }) as string;
+    directed(app.i18n.t(`privacy:${key}`, { lng: ctx.locale, ...params }) as string, ctx.locale);
   const audit = new AuditRepository(app.db);
   const prefix = app.env.ANLAUF_QUEUE_PREFIX;
   // the intake guard's counter (same key): a privacy command is one more update of the chat
@@ -78,7 +80,10 @@ export function privacyComposer(
     const v = await flood.hit(chatId);
     if (v !== "ok") {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
-      if (v === "warn") await ctx.reply(app.i18n.t("client:errors.slowDown", { lng: ctx.locale }) as string);
+      if (v === "warn")
+        await ctx.reply(
+          directed(app.i18n.t("client:errors.slowDown", { lng: ctx.locale }) as string, ctx.locale),
+        );
       return false;
     }
     if (!command) return true;
@@ -117,7 +122,8 @@ export function privacyComposer(
     const tt = (key: string, params?: Record<string, unknown>) =>
       app.i18n.t(key, { lng: ctx.locale, ...params }) as string;
     const names = new Map(app.org.referralTargets.map((r) => [r.id, r.name]));
-    for (const text of exportMessages(doc, tt, (id) => names.get(id) ?? id)) await ctx.reply(text);
+    for (const text of exportMessages(doc, tt, (id) => names.get(id) ?? id))
+      await ctx.reply(directed(text, ctx.locale));
   });
 
   pm.command("delete", async (ctx) => {
@@ -173,7 +179,12 @@ export function privacyComposer(
       Object.values(QUEUES),
     );
     await ctx.reply(
-      app.i18n.t(r.status === "erased" ? "privacy:delete.done" : "privacy:delete.nothing", { lng }) as string,
+      directed(
+        app.i18n.t(r.status === "erased" ? "privacy:delete.done" : "privacy:delete.nothing", {
+          lng,
+        }) as string,
+        lng,
+      ),
     );
   });
 
