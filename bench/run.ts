@@ -5,6 +5,8 @@
 //                     real Postgres in a throwaway schema, sequential and with parallel workers
 // 3. sim.*            bench/simulate.ts: ours vs round robin vs fewest open, Bielefeld size and ×10
 // 4. mem.*            resident set size after each phase
+// 5. report.*         bench/report.ts: the committee report over a synthetic year of 10,000 cases
+//                     (aggregate internal and public, Markdown, CSV, HTML, xlsx), pure
 //
 // Prints a table and writes bench/results.json (flat: one key per figure). The full run takes a few
 // minutes on 2 cores; --quick uses smaller sizes and the same keys.
@@ -28,6 +30,7 @@ import { RecordingClientNotifier } from "../src/modules/notify/recording-notifie
 import { createTestDb, type TestDb } from "../test/support/db.ts";
 import ensureTestDatabase from "../test/support/global-setup.ts";
 import { benchReminders } from "./reminders.ts";
+import { benchReport } from "./report.ts";
 import { compareStrategies, type SimMetrics, STRATEGIES } from "./simulate.ts";
 
 const { values: args } = parseArgs({
@@ -542,6 +545,9 @@ async function main(): Promise<void> {
   mem("assignment_pure");
   await benchDb();
   const simLines = benchSim();
+  // the committee report (its own section, bench/report.ts)
+  for (const [k, v] of Object.entries(await benchReport({ quick: QUICK }))) put(k, v);
+  mem("report");
   // reminders last: they need the machine quiet for their lateness figures
   for (const [k, v] of Object.entries(await benchReminders({ quick: QUICK }))) put(k, v);
   mem("reminders");
