@@ -431,4 +431,26 @@ describe("suppression of the new tables (public variant)", () => {
     expect(row(cmp, "closed")).toEqual([null, 0, null]);
     expect(row(cmp, "managed_cases")).toEqual([null, null, null]);
   });
+
+  it("districts within regions: a region cell cannot give a suppressed district away", () => {
+    const many = (n: number, districtId: string) => Array.from({ length: n }, () => kase({ districtId }));
+    const base = input([...many(10, "heepen"), ...many(2, "altstadt"), ...many(3, "mitte")]);
+    const tables = buildIndicators({
+      ...base,
+      labels: { ...base.labels, districtRegion: { heepen: "north", altstadt: "north", mitte: "south" } },
+    });
+    suppressIndicators(tables, { managed_cases: false, open_cases: false, intakes: false }, 5, {
+      heepen: "north",
+      altstadt: "north",
+      mitte: "south",
+    });
+    const cases = (id: string) =>
+      Object.fromEntries(
+        [...table(tables, id).rows, table(tables, id).total!].map((r) => [r.key, r.values[0]]),
+      );
+    // north = heepen + altstadt: altstadt alone in its region would be north − heepen, so heepen goes;
+    // mitte is alone in the south, so the south's cell goes, and with it the north's (one hidden region)
+    expect(cases("by_district")).toEqual({ heepen: null, altstadt: null, mitte: null, total: 15 });
+    expect(cases("by_region")).toEqual({ north: null, south: null, total: 15 });
+  });
 });

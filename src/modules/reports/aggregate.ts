@@ -497,11 +497,11 @@ export function aggregate(rows: ReportRows, params: ReportParams, opts: Aggregat
     erasedCounted,
     suppressedCells: 0,
   };
-  return params.variant === "public" ? suppressReport(report) : report;
+  return params.variant === "public" ? suppressReport(report, params.labels.districtRegion) : report;
 }
 
 /** The public variant of a report (see the rules at the top of this file). */
-export function suppressReport(r: Report): Report {
+export function suppressReport(r: Report, districtRegion: Record<string, string> = {}): Report {
   const out: Report = structuredClone(r);
   let n = 0;
   for (const t of [
@@ -554,11 +554,16 @@ export function suppressReport(r: Report): Report {
   const fa = suppressStat(out.firstAppointment);
   if (fa !== out.firstAppointment) n++;
   out.firstAppointment = fa;
-  n += suppressIndicators(out.indicators, {
-    managed_cases: out.managed.cases === null,
-    open_cases: out.openAtEnd.cases === null,
-    intakes: out.intakes.submitted === null,
-  });
+  n += suppressIndicators(
+    out.indicators,
+    {
+      managed_cases: out.managed.cases === null,
+      open_cases: out.openAtEnd.cases === null,
+      intakes: out.intakes.submitted === null,
+    },
+    SUPPRESSION_THRESHOLD,
+    districtRegion,
+  );
   out.erasedCounted = suppressCount(out.erasedCounted);
   out.suppressedCells = n;
   return out;

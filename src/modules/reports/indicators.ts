@@ -510,9 +510,19 @@ export function suppressIndicators(
   tables: MetricTable[],
   hiddenTotals: { managed_cases: boolean; open_cases: boolean; intakes: boolean },
   threshold = SUPPRESSION_THRESHOLD,
+  /** district id → region id (ReportLabels.districtRegion) */
+  districtRegion: Record<string, string> = {},
 ): number {
+  const groupOf = (district: string) => districtRegion[district] ?? "unknown";
   let n = 0;
-  for (const t of tables) n += suppressMetricTable(t, threshold);
+  // districts before regions: a region that cannot protect its districts loses its own cell
+  const regionCells = new Set<string>();
+  const districts = tables.find((t) => t.id === "by_district");
+  if (districts) n += suppressMetricTable(districts, { threshold, groupOf, outerHidden: regionCells });
+  for (const t of tables) {
+    if (t === districts) continue;
+    n += suppressMetricTable(t, t.id === "by_region" ? { threshold, preHidden: regionCells } : threshold);
+  }
   const cmp = tables.find((t) => t.id === "comparison");
   for (const row of cmp?.rows ?? []) {
     const src = COMPARISON_SOURCE[row.key];
@@ -538,10 +548,28 @@ export function suppressIndicators(
  *    too; with nothing left to hide the total cell is hidden. A change column is derived from both
  *    periods, so it cannot give a hidden one away.
  * Steps 2 and 3 repeat until nothing changes (a cell hidden in step 3 hides what is derived from it).
+ * With `groupOf` (districts in regions, suppressIndicators) step 3 also runs within each group against
+ * the outer row; a group with nothing left to hide hides the outer cell (the region), which the outer
+ * table's own step 3 then protects in turn.
  */
-export function suppressMetricTable(table: MetricTable, threshold = SUPPRESSION_THRESHOLD): number {
+export interface SuppressOptions {
+  threshold?: number;
+  /** cells hidden beforehand ("<row key>\u0000<column>"): a region cell a district table gave away */
+  preHidden?: ReadonlySet<string>;
+  /**
+   * rows nested in the rows of another table (districts in regions): each group's cells add up to that
+   * row's cell too, so step 3 runs per group as well; a group that cannot be protected hands its cell
+   * to `outerHidden` (the caller hides it in the outer table)
+   */
+  groupOf?: (rowKey: string) => string;
+  outerHidden?: Set<string>;
+}
+
+export function suppressMetricTable(table: MetricTable, opts: number | SuppressOptions = {}): number {
+  const o: SuppressOptions = typeof opts === "number" ? { threshold: opts } : opts;
+  const threshold = o.threshold ?? SUPPRESSION_THRESHOLD;
   const all = [...table.rows, ...(table.total ? [table.total] : [])];
-  const hidden = new Set<string>();
+  const hidden = new Set<string>(o.preHidden ?? []);
   const id = (r: MetricRow, c: number) => `${r.key}\u0000${c}`;
   const hide = (r: MetricRow, c: number) => {
     if (hidden.has(id(r, c))) return false;
@@ -572,6 +600,33 @@ export function suppressMetricTable(table: MetricTable, threshold = SUPPRESSION_
     derive();
     const total = table.total;
     if (!total) break;
+    // per group first (districts within their region), then the whole column against its total
+    if (o.groupOf)
+      table.columns.forEach((col, c) => {
+        if (!col.additive) return;
+        const groups = new Map<string, MetricRow[]>();
+        for (const r of table.rows)
+          groups.set(o.groupOf!(r.key), [...(groups.get(o.groupOf!(r.key)) ?? []), r]);
+        for (const [g, members] of groups) {
+          const outer = `${g}\u0000${c}`;
+          if (o.outerHidden?.has(outer)) continue;
+          const inGroup = () => members.filter((r) => hidden.has(id(r, c)));
+          const sum = () => inGroup().reduce((s, r) => s + ((value(r, c) as number) ?? 0), 0);
+          while (inGroup().length > 0 && (inGroup().length === 1 || sum() < threshold)) {
+            const next = members
+              .filter((r) => !hidden.has(id(r, c)) && ((value(r, c) as number) ?? 0) > 0)
+              .sort(
+                (a, b) => (value(a, c) as number) - (value(b, c) as number) || a.key.localeCompare(b.key),
+              )[0];
+            if (!next) {
+              o.outerHidden?.add(outer);
+              break;
+            }
+            changed = hide(next, c) || changed;
+            derive();
+          }
+        }
+      });
     table.columns.forEach((col, c) => {
       if (!col.additive || hidden.has(id(total, c))) return;
       const inCol = () => table.rows.filter((r) => hidden.has(id(r, c)));
