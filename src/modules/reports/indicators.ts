@@ -21,6 +21,9 @@
 // Erased clients keep no case work (ErasedFacts v1), so they count in the breakdowns only.
 //
 // Suppression for the public variant: `suppressMetricTable` (see there).
+//
+// Over 400 lines on purpose: the definitions, the tables and the suppression that must know their
+// shape (which columns add up, what is derived from what) read best side by side.
 import { isSmall, median, percentile, SUPPRESSION_THRESHOLD } from "./stats.ts";
 
 const DAY = 86_400_000;
