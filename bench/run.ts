@@ -5,6 +5,8 @@
 //                     real Postgres in a throwaway schema, sequential and with parallel workers
 // 3. sim.*            bench/simulate.ts: ours vs round robin vs fewest open, Bielefeld size and ×10
 // 4. mem.*            resident set size after each phase
+// 5. report.*         bench/report.ts: the committee report over a synthetic year of 10,000 cases
+//                     (aggregate internal and public, Markdown, CSV, HTML, xlsx), pure
 //
 // Prints a table and writes bench/results.json (flat: one key per figure). The full run takes a few
 // minutes on 2 cores; --quick uses smaller sizes and the same keys.
@@ -32,6 +34,7 @@ import {
   synthTeam,
 } from "./fixtures.ts";
 import { benchReminders } from "./reminders.ts";
+import { benchReport } from "./report.ts";
 import { compareStrategies, type SimMetrics, STRATEGIES } from "./simulate.ts";
 
 const { values: args } = parseArgs({
@@ -297,6 +300,11 @@ async function main(): Promise<void> {
     mem("assign_batch");
   }
   const simLines = runs("sim") ? benchSim() : [];
+  // the committee report (its own section, bench/report.ts)
+  if (runs("report")) {
+    for (const [k, v] of Object.entries(await benchReport({ quick: QUICK }))) put(k, v);
+    mem("report");
+  }
   // reminders last: they need the machine quiet for their lateness figures
   if (runs("reminders"))
     for (const [k, v] of Object.entries(await benchReminders({ quick: QUICK }))) put(k, v);

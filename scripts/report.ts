@@ -4,7 +4,10 @@
 // Markdown on stdout; with --out also the files, next to each other under one name: .md, .csv,
 // .svg (chart), .html (tables and charts in one page to mail) and .xlsx (one sheet per table), or
 // only those --format lists. --public suppresses small counts (see src/modules/reports/aggregate.ts).
-// --seed-demo first loads the anonymous demo population (scripts/seed-demo.ts) if it is not there yet.
+// --seed-demo runs on a fresh in-memory database (PGlite) instead: it loads the demo population of
+// scripts/fixtures/bielefeld-2022.ts (scripts/seed-demo.ts), reports the seed's reference day
+// 2022-01-31 unless --from/--to say otherwise, and prints the seed's headline figures next to the
+// report's on stderr (it exits 1 when they differ).
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -20,6 +23,7 @@ import {
   REPORT_FORMATS,
   reportFiles,
 } from "../src/modules/reports/report.service.ts";
+import { compareWithSeed, SEED_DAY, SEED_REF } from "./fixtures/bielefeld-2022.ts";
 import { seedDemoData } from "./seed-demo.ts";
 
 const { values } = parseArgs({
@@ -37,6 +41,11 @@ const { values } = parseArgs({
 });
 
 try {
+  const demo = values["seed-demo"];
+  if (demo) {
+    values.from ??= SEED_DAY;
+    values.to ??= values.from === SEED_DAY ? SEED_DAY : undefined;
+  }
   if (!values.from || !values.to)
     throw new Error(
       `usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--public] [--out dir] [--format ${REPORT_FORMATS.join(",")}] [--lang de|en] [--seed-demo]`,
@@ -46,7 +55,10 @@ try {
   const formats = parseReportFormats(values.format!);
   const now = values.now ? new Date(values.now) : new Date();
   const org = await loadOrganisation(values.org!);
-  const db = await openDb(dbTargetFromEnv(process.env));
+  // the demo never touches a real database: a fresh in-memory one each run, so the figures are the fixture's
+  const db = await openDb(
+    demo ? { kind: "embedded", dataDir: "memory://seed-demo" } : dbTargetFromEnv(process.env),
+  );
   try {
     await applyMigrations(
       await openEngine(
@@ -55,8 +67,8 @@ try {
       ),
       "prisma/migrations",
     );
-    if (values["seed-demo"]) {
-      const s = await seedDemoData(db.prisma, org, now);
+    if (demo) {
+      const s = await seedDemoData(db.prisma, org, SEED_REF);
       console.error(
         `demo population ${s.created ? "created" : "already there"}: ${s.clients} clients, ${s.openCases} open cases (${s.openPersons} persons), ${s.closedCases} closed, ${s.waiting} waiting, ${s.referrals} referrals`,
       );
@@ -66,6 +78,12 @@ try {
       { ...range, variant: values.public ? "public" : "internal", lng: values.lang, now },
     );
     process.stdout.write(bundle.markdown);
+    if (demo && values.from === SEED_DAY && values.to === SEED_DAY) {
+      const cmp = compareWithSeed(bundle.report, org);
+      for (const c of cmp)
+        console.error(`${c.ok ? "ok " : "DIFF"} ${c.figure}: seed ${c.seed}, report ${c.report ?? "–"}`);
+      if (cmp.some((c) => !c.ok)) process.exitCode = 1;
+    }
     if (values.out) {
       await mkdir(values.out, { recursive: true });
       const files = reportFiles(bundle, formats);

@@ -212,8 +212,18 @@ describe("xlsx", () => {
         "Time from intake to first appoin",
         "Referrals by target",
         "Closures by reason",
+        // the outcome indicators and breakdowns (issue 12.2–12.3)
+        "Barriers found in assessments, by life area",
+        "Goals set and reached, by life area",
+        "Referrals by partner and answers in time",
+        "Time from first contact to first appointment",
+        "Closures by reason and re-contacts after closure",
+        "Cases by region, against the previous period",
+        "Cases by agency and per full-time case manager",
+        "Cases by district, against the previous period",
+        "Against the previous period of the same length",
         "Notes",
-      ].map((n) => n.slice(0, 31)),
+      ].map((n) => n.slice(0, 31).trimEnd()),
     );
     for (const n of names) expect(n.length).toBeLessThanOrEqual(31);
 

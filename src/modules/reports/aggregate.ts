@@ -25,10 +25,14 @@
 //    When no cell is left to add, the total itself is suppressed.
 // 3. topics are not additive (a case has several topics, no total is the sum of the cells): primary
 //    suppression suffices there.
+// 4. the outcome indicators and breakdowns (indicators.ts) follow the same rules, column by column:
+//    suppressMetricTable.
 // Not protected: differencing between two reports over overlapping periods. Publish fixed periods.
 import { z } from "zod";
+import { buildIndicators, type CaseWorkFacts, type MetricTable, suppressIndicators } from "./indicators.ts";
+import { isSmall, median, percentile, SUPPRESSION_THRESHOLD } from "./stats.ts";
 
-export const SUPPRESSION_THRESHOLD = 5;
+export { isSmall, median, percentile, SUPPRESSION_THRESHOLD };
 export const REPORT_VARIANTS = ["internal", "public"] as const;
 export type ReportVariant = (typeof REPORT_VARIANTS)[number];
 
@@ -47,6 +51,8 @@ export interface CaseFacts {
   closureReason: string | null;
   intakeSubmittedAt: Date;
   firstAppointmentAt: Date | null;
+  /** assessments, goals, referrals, re-contacts (absent for erased clients: erasure keeps none) */
+  work?: CaseWorkFacts;
 }
 
 export interface IntakeFacts {
@@ -82,6 +88,9 @@ export interface ReportLabels {
   districts: Record<string, string>;
   agencies: Record<string, string>;
   referralTargets: Record<string, string>;
+  regions?: Record<string, string>;
+  /** district id → region id */
+  districtRegion?: Record<string, string>;
 }
 
 export interface ReportParams {
@@ -139,6 +148,8 @@ export interface Report {
   closures: Table;
   /** cases and intakes that were counted from erasure tallies */
   erasedCounted: Count;
+  /** outcome indicators, breakdowns by region, agency and district, the previous period (indicators.ts) */
+  indicators: MetricTable[];
   /** cells the public variant suppressed (0 for the internal one) */
   suppressedCells: number;
 }
@@ -226,20 +237,6 @@ export function erasedFactsJson(f: {
 
 const DAY = 86_400_000;
 
-/** Nearest-rank percentile of sorted values (p in 0..100). */
-export function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1]!;
-}
-
-export function median(sorted: readonly number[]): number | null {
-  const n = sorted.length;
-  if (n === 0) return null;
-  const mid = Math.floor(n / 2);
-  return n % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 function stat(daysUnsorted: number[]): Stat {
@@ -250,9 +247,6 @@ function stat(daysUnsorted: number[]): Stat {
 }
 
 // ───────────────────────────── suppression ─────────────────────────────
-
-/** A count of 1..threshold-1 discloses too little a group. */
-export const isSmall = (n: number, threshold = SUPPRESSION_THRESHOLD) => n > 0 && n < threshold;
 
 /**
  * Suppresses the cells of one table in place (primary + secondary) and returns how many cells it
@@ -348,6 +342,8 @@ export interface AggregateOptions {
   /** the order of topic keys (the intake's vocabulary) */
   topicOrder?: readonly string[];
   closureOrder?: readonly string[];
+  /** the assessment's life areas (src/modules/cases/codes.ts LIFE_AREAS) */
+  lifeAreaOrder?: readonly string[];
 }
 
 export function aggregate(rows: ReportRows, params: ReportParams, opts: AggregateOptions = {}): Report {
@@ -489,14 +485,23 @@ export function aggregate(rows: ReportRows, params: ReportParams, opts: Aggregat
     firstAppointment,
     referrals,
     closures,
+    indicators: buildIndicators({
+      cases,
+      staff: rows.staff,
+      intakes,
+      range: { from, to },
+      now: params.now,
+      labels: params.labels,
+      order: { lifeAreas: opts.lifeAreaOrder ?? [], closureReasons: opts.closureOrder ?? [] },
+    }),
     erasedCounted,
     suppressedCells: 0,
   };
-  return params.variant === "public" ? suppressReport(report) : report;
+  return params.variant === "public" ? suppressReport(report, params.labels.districtRegion) : report;
 }
 
 /** The public variant of a report (see the rules at the top of this file). */
-export function suppressReport(r: Report): Report {
+export function suppressReport(r: Report, districtRegion: Record<string, string> = {}): Report {
   const out: Report = structuredClone(r);
   let n = 0;
   for (const t of [
@@ -549,6 +554,16 @@ export function suppressReport(r: Report): Report {
   const fa = suppressStat(out.firstAppointment);
   if (fa !== out.firstAppointment) n++;
   out.firstAppointment = fa;
+  n += suppressIndicators(
+    out.indicators,
+    {
+      managed_cases: out.managed.cases === null,
+      open_cases: out.openAtEnd.cases === null,
+      intakes: out.intakes.submitted === null,
+    },
+    SUPPRESSION_THRESHOLD,
+    districtRegion,
+  );
   out.erasedCounted = suppressCount(out.erasedCounted);
   out.suppressedCells = n;
   return out;

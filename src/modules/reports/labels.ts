@@ -21,6 +21,8 @@ export interface LabelSet {
   closure(key: string): string;
   household(key: string): string;
   country(code: string): string;
+  /** the assessment's life areas (casework texts) */
+  area(key: string): string;
   /** districts, agencies and referral targets already carry their names from the organisation file */
   plain(key: string, label: string): string;
 }
@@ -35,6 +37,7 @@ export function labelSet(t: TFunction, lng: string): LabelSet {
     closure: (k) => or(`cases:closure.${k}`, k),
     household: (k) => or(`cases:report.household.${k}`, k),
     country: (c) => countryName(c, lng, t),
+    area: (k) => (k === "unknown" ? t("cases:report.unknown") : or(`casework:area.${k}`, k)),
     plain: (k, label) => (k === "unknown" ? t("cases:report.unknown") : label),
   };
 }

@@ -6,6 +6,7 @@
 import type { TFunction } from "i18next";
 import type { Cell, Count, Report, Stat, Table } from "./aggregate.ts";
 import { type LabelSet, labelSet } from "./labels.ts";
+import { metricRowLabel, metricSection, type ReportValue } from "./sections.ts";
 
 const DAY = 86_400_000;
 export const isoDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -139,9 +140,38 @@ export function renderMarkdown(r: Report, { t, lng }: RenderOptions): string {
   table(t("cases:report.referrals"), t("cases:report.target"), r.referrals, "plain", false);
   table(t("cases:report.closures"), t("cases:report.reason"), r.closures, "closure", false);
 
+  // the outcome indicators and breakdowns: one typed section each (tables.ts), printed as they are
+  const cell = (v: ReportValue) =>
+    v.kind === "number"
+      ? fmtNumber(v.value, lng)
+      : v.kind === "percent"
+        ? `${fmtNumber(v.value, lng)} %`
+        : v.kind === "suppressed"
+          ? x
+          : v.kind === "none"
+            ? none
+            : "";
+  for (const m of r.indicators) {
+    const s = metricSection(m, L, t);
+    line(`## ${s.title}`);
+    line();
+    if (s.rows.length === 0) {
+      line(none);
+      line();
+      continue;
+    }
+    header(
+      s.columns,
+      s.columns.map((_, i) => (i === 0 ? "l" : "r")),
+    );
+    for (const rw of s.rows) row([rw.total ? `**${rw.label}**` : rw.label, ...rw.values.map(cell)]);
+    line();
+  }
+
   line(`## ${t("cases:report.notes")}`);
   line();
   line(`- ${t("cases:report.note_definitions")}`);
+  if (r.indicators.length) line(`- ${t("cases:report.note_indicators")}`);
   if (r.variant === "public") line(`- ${t("cases:report.note_suppression", { threshold: r.threshold })}`);
   if (r.erasedCounted !== 0) line(`- ${t("cases:report.note_erased", { count: c(r.erasedCounted) })}`);
   return `${out.join("\n")}\n`;
@@ -271,6 +301,12 @@ export function renderCsv(r: Report, { t, lng }: RenderOptions): string {
   add("first_appointment", "p90", t("cases:report.first_p90"), "days", r.firstAppointment.p90, fHidden);
   tab("referrals", r.referrals, "plain");
   tab("closures", r.closures, "closure");
+  for (const m of r.indicators)
+    for (const row of [...m.rows, ...(m.total ? [m.total] : [])])
+      m.columns.forEach((col, i) => {
+        const v = row.values[i];
+        add(m.id, row.key, metricRowLabel(m, row.key, row.label, L, t), col.key, v ?? null, v === null);
+      });
   add("notes", "erased_counted", "", "cases", r.erasedCounted);
   return `${lines.join("\n")}\n`;
 }

@@ -3,6 +3,7 @@
 import type { Organisation } from "../../config/org.schema.ts";
 import type { Db } from "../../db/client.ts";
 import type { TFunction } from "../../i18n/index.ts";
+import { LIFE_AREAS } from "../cases/codes.ts";
 import { TOPICS } from "../intake/answers.ts";
 import {
   type AggregateOptions,
@@ -31,7 +32,11 @@ export async function loadReportRows(db: Db, range: { to: Date }): Promise<Repor
         closureReason: true,
         cm: { select: { agencyId: true } },
         client: { select: { originCountry: true } },
+        clientId: true,
         intake: { select: { household: true, topics: true, submittedAt: true } },
+        assessments: { select: { startedAt: true, areas: { select: { area: true, barriers: true } } } },
+        goals: { select: { area: true, createdAt: true, outcome: true, outcomeAt: true } },
+        referrals: { select: { partnerId: true, sentAt: true, expectedBy: true, answeredAt: true } },
       },
     }),
     db.assignment.groupBy({
@@ -55,6 +60,34 @@ export async function loadReportRows(db: Db, range: { to: Date }): Promise<Repor
     db.caseManager.findMany({ select: { id: true, agencyId: true, fte: true, active: true } }),
     db.erasedTally.findMany({ select: { facts: true } }),
   ]);
+  // goal agreement = the case entered service steering; re-contact = reopened, or a later intake
+  const [agreements, reopened, laterIntakes] = await Promise.all([
+    db.caseEvent.groupBy({
+      by: ["caseId"],
+      where: { toPhase: "service_steering", at: { lt: range.to } },
+      _min: { at: true },
+    }),
+    db.caseEvent.findMany({
+      where: { kind: "case.reopened", at: { lt: range.to } },
+      select: { caseId: true, at: true },
+    }),
+    db.intake.findMany({
+      where: { ...notErased, submittedAt: { lt: range.to } },
+      select: { clientId: true, submittedAt: true },
+    }),
+  ]);
+  const agreedAt = new Map(agreements.map((a) => [a.caseId, a._min.at]));
+  const comeBacks = new Map<string, Date[]>();
+  const push = (k: string, d: Date) => comeBacks.set(k, [...(comeBacks.get(k) ?? []), d]);
+  for (const e of reopened) push(`case:${e.caseId}`, e.at);
+  for (const i of laterIntakes) push(`client:${i.clientId}`, i.submittedAt);
+  const recontactAt = (caseId: string, clientId: string, closedAt: Date | null) => {
+    if (!closedAt) return null;
+    const after = [...(comeBacks.get(`case:${caseId}`) ?? []), ...(comeBacks.get(`client:${clientId}`) ?? [])]
+      .filter((d) => d > closedAt)
+      .sort((a, b) => a.getTime() - b.getTime());
+    return after[0] ?? null;
+  };
   const acceptedAt = new Map(accepted.map((a) => [a.caseId, a._min.decidedAt]));
   const firstAt = new Map(firstAppts.map((a) => [a.caseId, a._min.startsAt]));
   return {
@@ -72,6 +105,15 @@ export async function loadReportRows(db: Db, range: { to: Date }): Promise<Repor
         closureReason: c.closureReason,
         intakeSubmittedAt: c.intake.submittedAt,
         firstAppointmentAt: firstAt.get(c.id) ?? null,
+        work: {
+          barriers: c.assessments.flatMap((a) =>
+            a.areas.flatMap((ar) => ar.barriers.map((code) => ({ area: ar.area, code, at: a.startedAt }))),
+          ),
+          goals: c.goals,
+          referrals: c.referrals,
+          goalAgreementAt: agreedAt.get(c.id) ?? null,
+          recontactAt: recontactAt(c.id, c.clientId, c.closedAt),
+        },
       }),
     ),
     intakes: intakes.map((i) => ({
@@ -91,12 +133,15 @@ export function reportLabels(org: Organisation): ReportLabels {
     districts: Object.fromEntries(org.regions.flatMap((r) => r.districts.map((d) => [d.id, d.name]))),
     agencies: Object.fromEntries(org.agencies.map((a) => [a.id, a.name])),
     referralTargets: Object.fromEntries(org.referralTargets.map((t) => [t.id, t.name])),
+    regions: Object.fromEntries(org.regions.map((r) => [r.id, r.name])),
+    districtRegion: Object.fromEntries(org.regions.flatMap((r) => r.districts.map((d) => [d.id, r.id]))),
   };
 }
 
 export const REPORT_AGGREGATE_OPTIONS: AggregateOptions = {
   topicOrder: TOPICS,
   closureOrder: CLOSURE_REASONS_ORDER,
+  lifeAreaOrder: LIFE_AREAS,
 };
 
 /** Loads and aggregates in one go: what the CLI, the scheduled job and `/kim report` call. */

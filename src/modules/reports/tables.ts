@@ -6,33 +6,9 @@
 import type { Count, Report, Stat, Table } from "./aggregate.ts";
 import { labelSet } from "./labels.ts";
 import { fmtNumber, isoDay, type Kind, labelOf, lastDay, type RenderOptions } from "./render.ts";
+import { metricSection, type ReportRow, type ReportSection, type ReportValue } from "./sections.ts";
 
-export type ReportValue =
-  | { kind: "number"; value: number }
-  | { kind: "percent"; value: number }
-  /** hidden in the public variant: shown as the localized mark ("x") */
-  | { kind: "suppressed" }
-  /** nothing to show (a median over nobody, an empty table): shown as "–" */
-  | { kind: "none" }
-  /** a cell that has no meaning in its row (the share column of a total) */
-  | { kind: "blank" };
-
-export interface ReportRow {
-  label: string;
-  values: ReportValue[];
-  total?: boolean;
-}
-
-export interface ReportSection {
-  /** stable, the same as the CSV's section names */
-  id: string;
-  title: string;
-  /** the first column holds the row labels; the others hold values */
-  columns: string[];
-  rows: ReportRow[];
-  /** a distribution of cases over keys (the cases are the first value column): drawn as bars */
-  chart: boolean;
-}
+export type { ReportRow, ReportSection, ReportValue };
 
 export interface ReportDocument {
   title: string;
@@ -185,8 +161,11 @@ export function reportDocument(r: Report, { t, lng }: RenderOptions): ReportDocu
     false,
   );
 
+  for (const m of r.indicators) sections.push(metricSection(m, L, t));
+
   const x = t("cases:report.suppressed");
   const notes = [t("cases:report.note_definitions")];
+  if (r.indicators.length) notes.push(t("cases:report.note_indicators"));
   if (r.variant === "public") notes.push(t("cases:report.note_suppression", { threshold: r.threshold }));
   if (r.erasedCounted !== 0)
     notes.push(
