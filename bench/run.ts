@@ -42,7 +42,7 @@ const { values: args } = parseArgs({
     quick: { type: "boolean", default: false },
     out: { type: "string", default: "bench/results.json" },
     seed: { type: "string", default: "1" },
-    /** comma list of sections to run: pure,db,batch,sim,reminders (default all) */
+    /** comma list of sections to run: pure,db,batch,sim,report,reminders (default all) */
     only: { type: "string", default: "" },
     "batch-size": { type: "string" },
   },
