@@ -46,5 +46,6 @@ describe("migrations through the WebAssembly schema engine", () => {
     } finally {
       await db.close();
     }
-  });
+    // a hang guard, not a speed claim: PGlite (WebAssembly) takes 10–30 s for all migrations on a busy machine
+  }, 120_000);
 });

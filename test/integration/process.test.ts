@@ -47,7 +47,9 @@ describe("npm start", () => {
     });
     child.stdout?.on("data", (d: Buffer) => out.push(d.toString()));
     child.stderr?.on("data", (d: Buffer) => out.push(d.toString()));
-    const res = await waitForHealth(port, 60_000);
+    // a hang guard, not a speed claim: PGlite (WebAssembly) applying every migration takes 20–55 s
+    // on a busy 2-core machine
+    const res = await waitForHealth(port, 150_000);
     expect(await res.json()).toEqual({ status: "ok" });
     // ANLAUF_METRICS_TOKEN from the environment guards /metrics, even from this host
     const metrics = `http://127.0.0.1:${port}/metrics`;
@@ -65,5 +67,5 @@ describe("npm start", () => {
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(out.join("")).toMatch(/"msg":"stopped"/);
-  }, 90_000);
+  }, 180_000);
 });
