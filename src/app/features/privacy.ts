@@ -89,7 +89,12 @@ export function privacyComposer(
   pm.command("mydata", async (ctx) => {
     if (!(await admitted(ctx, true))) return;
     const clientId = ctx.clientId;
-    const doc = clientId ? await exportClientData(app.db, app.cipher, clientId) : null;
+    const tt = (key: string, params?: Record<string, unknown>) =>
+      app.i18n.t(key, { lng: ctx.locale, ...params }) as string;
+    const partnerNames = Object.fromEntries(app.org.referralTargets.map((r) => [r.id, r.name]));
+    const doc = clientId
+      ? await exportClientData(app.db, app.cipher, clientId, { partnerNames, t: tt })
+      : null;
     if (!clientId || !doc) {
       await ctx.reply(t(ctx, "mydata.nothing"));
       return;
@@ -109,8 +114,6 @@ export function privacyComposer(
         "mydata: document not sent, falling back to messages",
       );
     }
-    const tt = (key: string, params?: Record<string, unknown>) =>
-      app.i18n.t(key, { lng: ctx.locale, ...params }) as string;
     for (const text of exportMessages(doc, tt)) await ctx.reply(text);
   });
 
