@@ -21,6 +21,8 @@ export const ENCRYPTED_FIELDS = {
   Referral: ["note"],
   CaseConference: ["decisions"],
   Appointment: ["address"],
+  Absence: ["note"],
+  AvailabilityException: ["reason"],
 } as const;
 
 /**
@@ -128,4 +130,23 @@ export function createCipher(spec: string): FieldCipher {
       return stored.split(".")[1] !== currentKeyId;
     },
   };
+}
+
+/**
+ * For fields that became encrypted after values were stored in clear (staff free text): a value not
+ * in the encrypted format is returned as it is (rotate.ts encrypts it on its next run); one that does
+ * not decrypt reads as null rather than failing the screen that shows it.
+ */
+export function readMaybeEncrypted(
+  cipher: FieldCipher,
+  stored: string | null,
+  at?: CipherContext,
+): string | null {
+  if (stored === null || stored === "") return null;
+  if (!stored.startsWith("v1.") && !stored.startsWith("v2.")) return stored;
+  try {
+    return cipher.decrypt(stored, at);
+  } catch {
+    return null;
+  }
 }
