@@ -1,6 +1,8 @@
 // Assignment flows against real Postgres: assign, accept, decline, expire, close, pull, sweep,
 // absences and capacity overrides. One schema for the file; afterEach empties the caseload.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { silentLogger } from "../../src/lib/logger.ts";
+import { ReassignService } from "../../src/modules/staff/reassign.service.ts";
 import { rotateKeys } from "../../src/privacy/rotate.ts";
 import { PrismaCaseQueries } from "../../src/slack/queries.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
@@ -328,6 +330,31 @@ describe("close and pull", () => {
 });
 
 describe("capacity: absences and overrides", () => {
+  it("a lead's reassign reason is encrypted and bound to its CaseEvent row (review 15.7)", async () => {
+    const h = harness(db.prisma, org);
+    const c = await waitingCase(h, db.prisma, { languages: ["ar"] });
+    const r = await h.services.assignment.assign(c.caseId, "triaged");
+    if (!r.ok) throw new Error("not assigned");
+    await h.services.assignment.accept(r.assignmentId, r.cmId);
+    const to = ["anna", "berat", "carla"].find((x) => x !== r.cmId)!;
+    const svc = new ReassignService({
+      db: db.prisma,
+      cipher: h.deps.cipher!,
+      staff: h.staff,
+      log: silentLogger,
+      now: () => h.clock.now,
+    });
+    expect(await svc.reassign(c.caseId, to, "anna", "Familie zieht um")).toMatchObject({ ok: true });
+    const ev = await db.prisma.caseEvent.findFirstOrThrow({
+      where: { caseId: c.caseId, kind: "case.reassigned" },
+    });
+    const enc = (ev.data as { reasonEnc: string }).reasonEnc;
+    expect(enc.startsWith("v2.")).toBe(true);
+    const at = { table: "CaseEvent", column: "data.reasonEnc", row: ev.id };
+    expect(h.deps.cipher!.decrypt(enc, at)).toBe("Familie zieht um");
+    expect(() => h.deps.cipher!.decrypt(enc, { ...at, row: c.caseId })).toThrow(/another row/);
+  });
+
   it("an absence note is stored encrypted, bound to its row, and reads back in the App Home (review 15.7)", async () => {
     const h = harness(db.prisma, org);
     const cipher = h.deps.cipher!;
