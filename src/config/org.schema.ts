@@ -280,6 +280,7 @@ const deepLinkSchema = z.strictObject({
 const slackChannel = () => z.string().regex(SLACK_CHANNEL_ID, 'must be a Slack channel id, e.g. "C04ABCDEF"');
 
 const relaySchema = z.strictObject({
+  /** no new client threads are opened here (security review 15.10, docs/slack.md); kept so threads opened there earlier still resolve */
   caseThreadChannel: slackChannel().optional(),
   digestChannel: slackChannel().optional(),
   reportChannel: slackChannel().optional(),

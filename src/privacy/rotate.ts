@@ -4,9 +4,12 @@
 // can run while the system runs and be repeated after an interruption. Plaintext left over from
 // before encryption is encrypted too. A value under a key that is not configured stops the run with a
 // clear message: nothing under that key can be rotated until the key is configured.
+// Values are rewritten as v2, bound to their table, column and row (crypto.ts); a v1 value under the
+// current key is rewritten too, and a v2 value bound to another row stops the run like a lost key.
+// The values inside JSON columns (ENCRYPTED_JSON_PATHS) are rotated like columns.
 import type { Db } from "../db/client.ts";
 import { CryptoKeyError, type FieldCipher } from "./crypto.ts";
-import { encryptedColumns } from "./startup-check.ts";
+import { encryptedSources } from "./startup-check.ts";
 
 export interface RotationCounts {
   column: string;
@@ -31,18 +34,12 @@ export async function rotateKeys(
   opts: { batchSize?: number; dryRun?: boolean; onBatch?: (c: RotationCounts) => void } = {},
 ): Promise<RotationResult> {
   const batch = Math.max(1, opts.batchSize ?? 500);
-  const prefix = `v1.${cipher.currentKeyId}.`;
+  const prefix = `v2.${cipher.currentKeyId}.`;
   const columns: RotationCounts[] = [];
-  for (const [table, column] of encryptedColumns()) {
-    const col = `"${column}"`;
-    const tbl = `"${table}"`;
-    const counts: RotationCounts = {
-      column: `${table}.${column}`,
-      current: 0,
-      rotated: 0,
-      encrypted: 0,
-      skipped: 0,
-    };
+  for (const src of encryptedSources()) {
+    const col = src.value;
+    const tbl = src.table;
+    const counts: RotationCounts = { column: src.label, current: 0, rotated: 0, encrypted: 0, skipped: 0 };
     const [cur] = await db.$queryRawUnsafe<{ n: bigint }[]>(
       `SELECT count(*) AS n FROM ${tbl} WHERE ${col} LIKE $1`,
       `${prefix}%`,
@@ -51,21 +48,23 @@ export async function rotateKeys(
     let after = "";
     for (;;) {
       const rows = await db.$queryRawUnsafe<{ id: string; v: string }[]>(
-        `SELECT id::text AS id, ${col} AS v FROM ${tbl}
-          WHERE ${col} IS NOT NULL AND ${col} <> '' AND ${col} NOT LIKE $1 AND id::text > $2
-          ORDER BY id::text LIMIT ${batch}`,
+        `SELECT ${src.id} AS id, ${col} AS v FROM ${tbl}
+          WHERE ${col} IS NOT NULL AND ${col} <> '' AND ${col} NOT LIKE $1 AND ${src.id} > $2
+          ORDER BY ${src.id} LIMIT ${batch}`,
         `${prefix}%`,
         after,
       );
       if (rows.length === 0) break;
       after = rows[rows.length - 1]!.id;
       const updates = rows.map((r) => {
-        if (!r.v.startsWith("v1.")) return { ...r, next: cipher.encrypt(r.v), plain: true };
+        const ctx = src.context(r.id);
+        if (!r.v.startsWith("v1.") && !r.v.startsWith("v2."))
+          return { ...r, next: cipher.encrypt(r.v, ctx), plain: true };
         try {
-          return { ...r, next: cipher.encrypt(cipher.decrypt(r.v)), plain: false };
+          return { ...r, next: cipher.encrypt(cipher.decrypt(r.v, ctx), ctx), plain: false };
         } catch (e) {
           throw new CryptoKeyError(
-            `${table}.${column} row ${r.id}: ${(e as Error).message}; nothing in this batch was changed`,
+            `${src.label} row ${r.id}: ${(e as Error).message}; nothing in this batch was changed`,
           );
         }
       });
@@ -73,7 +72,7 @@ export async function rotateKeys(
         await db.$transaction(async (tx) => {
           for (const u of updates) {
             const n = await tx.$executeRawUnsafe(
-              `UPDATE ${tbl} SET ${col} = $1 WHERE id::text = $2 AND ${col} = $3`,
+              `UPDATE ${tbl} SET ${src.set} WHERE ${src.id} = $2 AND ${col} = $3`,
               u.next,
               u.id,
               u.v,

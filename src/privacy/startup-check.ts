@@ -5,7 +5,13 @@
 // values. Call it in the system start, right after the database is opened and the cipher is made:
 //   await assertKeysWork(db.prisma, ctx.cipher)
 import type { Db } from "../db/client.ts";
-import { CryptoKeyError, ENCRYPTED_FIELDS, type FieldCipher } from "./crypto.ts";
+import {
+  type CipherContext,
+  CryptoKeyError,
+  ENCRYPTED_FIELDS,
+  ENCRYPTED_JSON_PATHS,
+  type FieldCipher,
+} from "./crypto.ts";
 
 export class EncryptionKeyCheckError extends Error {
   override readonly name = "EncryptionKeyCheckError";
@@ -28,6 +34,49 @@ export interface KeyCheckSummary {
 export const encryptedColumns = (): [table: string, column: string][] =>
   Object.entries(ENCRYPTED_FIELDS).flatMap(([table, cols]) => cols.map((c): [string, string] => [table, c]));
 
+/**
+ * Every place an encrypted value is stored, as SQL: the registered columns and the values inside JSON
+ * columns (ENCRYPTED_JSON_PATHS, e.g. Conversation.draft → draft.displayNameEnc). `value` reads it as
+ * text, `set` is the assignment that writes $1 back; `context` is what v2 binds it to.
+ */
+export interface EncryptedSource {
+  /** "Table.column" or "Table.column.path" (messages, counts) */
+  label: string;
+  table: string;
+  id: string;
+  value: string;
+  set: string;
+  context(row: string): CipherContext;
+}
+
+export function encryptedSources(): EncryptedSource[] {
+  const cols = encryptedColumns().map(
+    ([table, column]): EncryptedSource => ({
+      label: `${table}.${column}`,
+      table: `"${table}"`,
+      id: `"id"::text`,
+      value: `"${column}"`,
+      set: `"${column}" = $1`,
+      context: (row) => ({ table, column, row }),
+    }),
+  );
+  const json = Object.entries(ENCRYPTED_JSON_PATHS).flatMap(([table, j]) =>
+    j.paths.map((path): EncryptedSource => {
+      const p = `'{${path.join(",")}}'`;
+      const column = `${j.column}.${path.join(".")}`;
+      return {
+        label: `${table}.${column}`,
+        table: `"${table}"`,
+        id: `"${j.idColumn}"::text`,
+        value: `("${j.column}" #>> ${p})`,
+        set: `"${j.column}" = jsonb_set("${j.column}", ${p}, to_jsonb($1::text))`,
+        context: (row) => ({ table, column, row }),
+      };
+    }),
+  );
+  return [...cols, ...json];
+}
+
 export async function assertKeysWork(
   db: Db,
   cipher: FieldCipher,
@@ -42,11 +91,11 @@ export async function assertKeysWork(
   }
   const summary: KeyCheckSummary = { keyIds: {}, sampled: 0, plaintext: 0 };
   const n = opts.samplePerColumn ?? 20;
-  for (const [table, column] of encryptedColumns()) {
-    const col = `"${column}"`;
-    const tbl = `"${table}"`;
+  for (const src of encryptedSources()) {
+    const col = src.value;
+    const tbl = src.table;
     const ids = await db.$queryRawUnsafe<{ kid: string; n: bigint }[]>(
-      `SELECT CASE WHEN ${col} LIKE 'v1.%' THEN split_part(${col}, '.', 2) ELSE '' END AS kid, count(*) AS n
+      `SELECT CASE WHEN ${col} LIKE 'v1.%' OR ${col} LIKE 'v2.%' THEN split_part(${col}, '.', 2) ELSE '' END AS kid, count(*) AS n
          FROM ${tbl} WHERE ${col} IS NOT NULL AND ${col} <> '' GROUP BY 1`,
     );
     for (const r of ids) {
@@ -56,19 +105,20 @@ export async function assertKeysWork(
       }
       summary.keyIds[r.kid] = (summary.keyIds[r.kid] ?? 0) + Number(r.n);
     }
-    // a sample per key id in use, so every key is tried
+    // a sample per key id in use, so every key is tried; v2 values must also be bound to their row
     for (const { kid } of ids.filter((r) => r.kid !== "")) {
-      const rows = await db.$queryRawUnsafe<{ v: string }[]>(
-        `SELECT ${col} AS v FROM ${tbl} WHERE ${col} LIKE $1 ORDER BY random() LIMIT ${Math.max(1, Math.floor(n))}`,
+      const rows = await db.$queryRawUnsafe<{ id: string; v: string }[]>(
+        `SELECT ${src.id} AS id, ${col} AS v FROM ${tbl} WHERE ${col} LIKE $1 OR ${col} LIKE $2 ORDER BY random() LIMIT ${Math.max(1, Math.floor(n))}`,
         `v1.${kid}.%`,
+        `v2.${kid}.%`,
       );
-      for (const { v } of rows) {
+      for (const { id, v } of rows) {
         summary.sampled++;
         try {
-          cipher.decrypt(v);
+          cipher.decrypt(v, src.context(id));
         } catch (e) {
           const msg = e instanceof CryptoKeyError ? e.message : "decryption failed";
-          problems.push(`${table}.${column}: ${msg}`);
+          problems.push(`${src.label}: ${msg}`);
           break;
         }
       }

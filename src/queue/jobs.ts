@@ -99,6 +99,7 @@ export const JOBS = defineJobs({
        * assignment_card / assignment_update: render the assignment's current state into its card
        * (post when no slackTs is stored yet, else chat.update); refId = assignment id.
        * home: publish the App Home of refId = Slack user id. thread_message: refId = RelayedMessage id.
+       * thread_held: refId = case id, post the client messages held until its thread existed.
        * digest: refId = the day (YYYY-MM-DD) the weekly digest was made for.
        * cm_digest: refId = "<YYYY-MM-DD>:<staff id>", one member of staff's daily monitoring digest (DM).
        */
@@ -106,6 +107,7 @@ export const JOBS = defineJobs({
         "assignment_card",
         "assignment_update",
         "thread_message",
+        "thread_held",
         "digest",
         "notice",
         "home",

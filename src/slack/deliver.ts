@@ -88,6 +88,7 @@ export interface DeliverPayload {
     | "assignment_card"
     | "assignment_update"
     | "thread_message"
+    | "thread_held"
     | "digest"
     | "notice"
     | "home"
@@ -113,6 +114,8 @@ export class SlackDeliverer {
           return await this.syncCard(p.refId, job);
         case "thread_message":
           return await this.threadMessage(p.refId, job);
+        case "thread_held":
+          return await this.deliverHeld(p.refId, job);
         case "home":
           return await this.home(p.refId);
         case "digest":
@@ -200,11 +203,17 @@ export class SlackDeliverer {
         outcome = "posted";
       }
       // the accepted card is the case's thread: client messages appear below it
-      if (data.status === "accepted")
+      if (data.status === "accepted") {
         await db.case.updateMany({
           where: { id: data.case.id, cmId: data.cm.id, threadTs: null },
           data: { threadChannel: channel, threadTs: ts },
         });
+        // client messages held while the case had no thread of its case manager go out now, in order
+        const held = await db.relayedMessage.count({
+          where: { caseId: data.case.id, direction: "client_to_staff", slackTs: null, body: { not: "" } },
+        });
+        if (held) await ports.outbox.deliverHeld?.(data.case.id);
+      }
       await ports.outbox.refreshHome(data.cm.slackUserId);
       return outcome;
     });
@@ -224,11 +233,13 @@ export class SlackDeliverer {
 
   // ───────────────────────────── case threads ─────────────────────────────
 
-  /** Where a case's messages go: its stored thread, the accepted card in the DM, or a new root in relay.caseThreadChannel. */
-  async ensureThread(
-    caseId: string,
-    job: DelayableJob,
-  ): Promise<{ channel: string; ts: string; lng: StaffLanguage } | null> {
+  /**
+   * Where a case's messages go: its stored thread or the accepted card in the responsible case
+   * manager's DM. Null while neither exists: client text is then held (stored encrypted as before,
+   * not posted) rather than opened in relay.caseThreadChannel, which every member of it can read
+   * (security review 15.10). Threads opened there earlier keep working for staff replies.
+   */
+  async ensureThread(caseId: string): Promise<{ channel: string; ts: string; lng: StaffLanguage } | null> {
     const { db } = this.d;
     const read = () =>
       db.case.findUnique({
@@ -263,81 +274,107 @@ export class SlackDeliverer {
           return { channel: now.threadChannel, ts: now.threadTs, lng: await lngFor(now.threadChannel) };
       }
     }
-    const channel = this.d.org.relay.caseThreadChannel;
-    if (!channel) return null;
-    return this.withLock(`thread-root.${caseId}`, job, async () => {
-      const again = await read();
-      if (again?.threadChannel && again.threadTs)
-        return { channel: again.threadChannel, ts: again.threadTs, lng: "de" as const };
-      await this.throttle(channel, job);
-      const t = staffT(this.d.i18n, "de");
-      const res = await this.d.web.chat.postMessage({
-        channel,
-        text: t("thread.root", { ref: k.referenceCode }),
-      });
-      if (!res.ts) throw new Error("chat.postMessage returned no ts");
-      await db.case.updateMany({
-        where: { id: caseId, threadTs: null },
-        data: { threadChannel: res.channel ?? channel, threadTs: res.ts },
-      });
-      return { channel: res.channel ?? channel, ts: res.ts, lng: "de" as const };
-    });
+    return null;
   }
 
   async threadMessage(relayedMessageId: string, job: DelayableJob): Promise<string> {
     if (!UUID.test(relayedMessageId)) return "invalid";
-    return this.withLock(`relay.${relayedMessageId}`, job, async () => {
-      const { db } = this.d;
-      const m = await db.relayedMessage.findUnique({
-        where: { id: relayedMessageId },
-        select: { id: true, caseId: true, direction: true, body: true, slackTs: true },
-      });
-      if (!m) return "gone";
-      if (m.slackTs) return "already";
-      if (m.direction !== "client_to_staff") return "wrong_direction";
-      const target = await this.d.ports.queries.caseById(m.caseId);
-      if (!target) return "gone";
-      const thread = await this.ensureThread(m.caseId, job);
-      // no accepted case manager with a card and no team channel configured: retried, then kept as failed
-      if (!thread) throw new Error("case has no Slack thread yet");
-      const t = staffT(this.d.i18n, thread.lng);
-      let text: string;
-      if (target.relayConsent) {
-        let body: string;
-        try {
-          body = slackEscape(clip(this.d.cipher.decrypt(m.body), 3500));
-        } catch {
-          body = t("thread.unreadable");
-        }
-        text = t("thread.client_message", { ref: target.referenceCode, text: body });
-      } else {
-        text = t("thread.no_consent", { ref: target.referenceCode });
-      }
-      await this.throttle(thread.channel, job);
-      // what the client typed, escaped, shown verbatim and with mentions off (see escape.ts)
-      const res = await this.d.web.chat.postMessage({
-        channel: thread.channel,
-        thread_ts: thread.ts,
-        text: clipEscaped(text, 3900),
-        blocks: chunkEscaped(text, 3000).slice(0, MAX_MESSAGE_BLOCKS).map(verbatimSection),
-        ...INERT,
-      });
-      if (target.relayConsent)
-        await new AuditRepository(db).record({
-          actor: target.cmId ? `cm:${target.cmId}` : "system",
-          action: "personal_data.relayed",
-          caseId: m.caseId,
-          clientId: target.clientId,
-          data: { surface: "slack_case_thread", relayedMessageId: m.id },
-        });
-      // the copy for a deputy goes before the message is marked delivered, so a retry still sends it
-      await this.deputyCopy(m.id, m.caseId, target.referenceCode, target.relayConsent ? text : null, job);
-      await db.relayedMessage.updateMany({
-        where: { id: m.id, slackTs: null },
-        data: { slackTs: res.ts ?? thread.ts, ...(target.relayConsent ? { deliveredAt: this.d.now() } : {}) },
-      });
-      return target.relayConsent ? "posted" : "no_consent";
+    const m = await this.d.db.relayedMessage.findUnique({
+      where: { id: relayedMessageId },
+      select: { caseId: true, direction: true, slackTs: true },
     });
+    if (!m) return "gone";
+    if (m.slackTs) return "already";
+    if (m.direction !== "client_to_staff") return "wrong_direction";
+    return this.deliverHeld(m.caseId, job, relayedMessageId);
+  }
+
+  /**
+   * Posts every not yet posted client message of the case into its thread, oldest first, so a message
+   * never overtakes one held before it. Without a thread they stay held ("held"); syncCard enqueues
+   * kind thread_held once the accepted card (the thread) exists. One case at a time (a lock per case);
+   * the channel throttle postpones the job between posts and the next run continues where it stopped.
+   * Messages blanked by erasure (/delete) are never posted. Returns the outcome of `wanted`, or of the
+   * last message posted.
+   */
+  async deliverHeld(caseId: string, job: DelayableJob, wanted?: string): Promise<string> {
+    if (!UUID.test(caseId)) return "invalid";
+    return this.withLock(`relay-case.${caseId}`, job, async () => {
+      const { db } = this.d;
+      const target = await this.d.ports.queries.caseById(caseId);
+      if (!target) return "gone";
+      const pending = await db.relayedMessage.findMany({
+        where: { caseId, direction: "client_to_staff", slackTs: null, body: { not: "" } },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        select: { id: true, caseId: true, body: true },
+      });
+      if (wanted && !pending.some((p) => p.id === wanted)) {
+        const w = await db.relayedMessage.findUnique({ where: { id: wanted }, select: { slackTs: true } });
+        return w?.slackTs ? "already" : "gone";
+      }
+      if (pending.length === 0) return "nothing_held";
+      const thread = await this.ensureThread(caseId);
+      if (!thread) {
+        this.d.log.info(
+          { caseId, held: pending.length },
+          "client message held until the case manager's thread exists",
+        );
+        return "held";
+      }
+      let last = "nothing_held";
+      for (const m of pending) {
+        const outcome = await this.postClientMessage(m, target, thread, job);
+        if (m.id === wanted) return outcome;
+        last = outcome;
+      }
+      return last;
+    });
+  }
+
+  private async postClientMessage(
+    m: { id: string; caseId: string; body: string },
+    target: NonNullable<Awaited<ReturnType<DeliverDeps["ports"]["queries"]["caseById"]>>>,
+    thread: { channel: string; ts: string; lng: StaffLanguage },
+    job: DelayableJob,
+  ): Promise<string> {
+    const { db } = this.d;
+    const t = staffT(this.d.i18n, thread.lng);
+    let text: string;
+    if (target.relayConsent) {
+      let body: string;
+      try {
+        body = slackEscape(clip(this.d.cipher.decrypt(m.body), 3500));
+      } catch {
+        body = t("thread.unreadable");
+      }
+      text = t("thread.client_message", { ref: target.referenceCode, text: body });
+    } else {
+      text = t("thread.no_consent", { ref: target.referenceCode });
+    }
+    await this.throttle(thread.channel, job);
+    // what the client typed, escaped, shown verbatim and with mentions off (see escape.ts)
+    const res = await this.d.web.chat.postMessage({
+      channel: thread.channel,
+      thread_ts: thread.ts,
+      text: clipEscaped(text, 3900),
+      blocks: chunkEscaped(text, 3000).slice(0, MAX_MESSAGE_BLOCKS).map(verbatimSection),
+      ...INERT,
+    });
+    if (target.relayConsent)
+      await new AuditRepository(db).record({
+        actor: target.cmId ? `cm:${target.cmId}` : "system",
+        action: "personal_data.relayed",
+        caseId: m.caseId,
+        clientId: target.clientId,
+        data: { surface: "slack_case_thread", relayedMessageId: m.id },
+      });
+    // the copy for a deputy goes before the message is marked delivered, so a retry still sends it
+    await this.deputyCopy(m.id, m.caseId, target.referenceCode, target.relayConsent ? text : null, job);
+    await db.relayedMessage.updateMany({
+      where: { id: m.id, slackTs: null },
+      data: { slackTs: res.ts ?? thread.ts, ...(target.relayConsent ? { deliveredAt: this.d.now() } : {}) },
+    });
+    return target.relayConsent ? "posted" : "no_consent";
   }
 
   /**

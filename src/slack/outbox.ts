@@ -50,13 +50,22 @@ export class QueueSlackOutbox implements SlackOutbox {
       key: `home.${slackUserId}.${this.clock()}`,
     });
   }
+
+  async deliverHeld(caseId: string): Promise<void> {
+    await this.jobs.enqueue("slack.deliver", {
+      kind: "thread_held",
+      refId: caseId,
+      key: `held.${caseId}.${this.clock()}`,
+    });
+  }
 }
 
 /**
  * The Slack half of the message relay, for the Telegram feature: after storing a client's message as
  * a RelayedMessage (direction client_to_staff, body encrypted), call relayClientMessage. The worker
  * posts it into the case's thread when the client consented to slack_relay; otherwise the thread
- * only says that a message arrived which cannot be shown.
+ * only says that a message arrived which cannot be shown. While the case has no thread of its case
+ * manager yet (e.g. just reassigned) the message stays held, stored, and goes out in order later.
  */
 export class SlackRelay {
   constructor(private readonly jobs: Sink) {}

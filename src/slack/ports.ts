@@ -213,6 +213,8 @@ export interface CaseQueries {
 /** Outbound Slack work goes through the queue (slack.deliver); listeners only enqueue. */
 export interface SlackOutbox {
   refreshHome(slackUserId: string): Promise<void>;
+  /** post the client messages of a case held until its case manager's thread existed (in order) */
+  deliverHeld?(caseId: string): Promise<void>;
 }
 
 export interface StaffReplyResult {

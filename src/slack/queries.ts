@@ -13,7 +13,7 @@ import { AccessRepository } from "../modules/staff/access.repository.ts";
 import { CaseAccess } from "../modules/staff/access.service.ts";
 import type { StaffActor } from "../modules/staff/authorize.ts";
 import { mayRelay } from "../modules/staff/consent.ts";
-import type { FieldCipher } from "../privacy/crypto.ts";
+import { type FieldCipher, readMaybeEncrypted } from "../privacy/crypto.ts";
 import type {
   AssignmentCardData,
   CaseQueries,
@@ -236,7 +236,12 @@ export class PrismaCaseQueries implements CaseQueries {
         mode: a.mode,
       })),
       // an absence ended early before it began is stored as empty (to = from)
-      absences: absences.filter((a) => a.to.getTime() > a.from.getTime()),
+      absences: absences
+        .filter((a) => a.to.getTime() > a.from.getTime())
+        .map((a) => ({
+          ...a,
+          note: readMaybeEncrypted(this.cipher, a.note, { table: "Absence", column: "note", row: a.id }),
+        })),
     };
   }
 

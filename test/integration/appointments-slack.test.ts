@@ -242,6 +242,15 @@ describe("Slack: consultation hours", () => {
       "2026-12-23T23:00:00.000Z",
       "2026-12-31T23:00:00.000Z",
     ]);
+    // staff free text: encrypted and bound to its row (review 15.7)
+    expect(closure.reason).not.toContain("Weihnachten");
+    expect(
+      app.cipher.decrypt(closure.reason!, {
+        table: "AvailabilityException",
+        column: "reason",
+        row: closure.id,
+      }),
+    ).toBe("Weihnachten");
     const slots = await appointmentsRuntime(app).service.freeSlots(CM, {
       from: new Date("2026-12-20T00:00:00Z"),
       limit: 10,

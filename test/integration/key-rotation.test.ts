@@ -92,6 +92,64 @@ describe("key rotation", () => {
     );
   });
 
+  it("binds every rotated value to its row (v2), including the JSON draft name and reassign reasons", async () => {
+    const c = clients[2]!;
+    await db.prisma.conversation.update({
+      where: { clientId: c.clientId },
+      data: {
+        draft: { v: 1, draft: { topics: ["housing"], displayNameEnc: oldCipher.encrypt("Entwurf-Rot") } },
+      },
+    });
+    const ev = await db.prisma.caseEvent.create({
+      data: {
+        caseId: c.caseId,
+        kind: "case.reassigned",
+        actor: "cm:x",
+        data: { fromCmId: "a", toCmId: "b", reasonEnc: oldCipher.encrypt("Grund-Rot") },
+      },
+    });
+    // the start-up check sees the JSON values: without the old key it stops, naming them
+    const err = await assertKeysWork(db.prisma, createCipher(newSpec)).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(
+      /Conversation\.draft\.draft\.displayNameEnc: value is encrypted with key old/,
+    );
+    expect((err as Error).message).toMatch(/CaseEvent\.data\.reasonEnc: value is encrypted with key old/);
+    const r = await rotateKeys(db.prisma, both, { batchSize: 2 });
+    expect(r.columns.find((x) => x.column === "Conversation.draft.draft.displayNameEnc")?.rotated).toBe(1);
+    expect(r.columns.find((x) => x.column === "CaseEvent.data.reasonEnc")?.rotated).toBe(1);
+    const onlyNew = createCipher(newSpec);
+    await assertKeysWork(db.prisma, onlyNew);
+    const conv = await db.prisma.conversation.findUniqueOrThrow({ where: { clientId: c.clientId } });
+    const enc = (conv.draft as { draft: { displayNameEnc: string; topics: string[] } }).draft;
+    expect(enc.topics).toEqual(["housing"]);
+    expect(enc.displayNameEnc.startsWith("v2.new.")).toBe(true);
+    const where = { table: "Conversation", column: "draft.draft.displayNameEnc", row: c.clientId };
+    expect(onlyNew.decrypt(enc.displayNameEnc, where)).toBe("Entwurf-Rot");
+    const e2 = await db.prisma.caseEvent.findUniqueOrThrow({ where: { id: ev.id } });
+    const reason = (e2.data as { reasonEnc: string }).reasonEnc;
+    expect(onlyNew.decrypt(reason, { table: "CaseEvent", column: "data.reasonEnc", row: ev.id })).toBe(
+      "Grund-Rot",
+    );
+    // columns are v2 too, bound to their row: a ciphertext copied to another client is refused
+    const [a, b] = await Promise.all(
+      [clients[0]!, clients[1]!].map((x) =>
+        db.prisma.client.findUniqueOrThrow({ where: { id: x.clientId } }),
+      ),
+    );
+    expect(a!.displayName!.startsWith("v2.new.")).toBe(true);
+    expect(() =>
+      onlyNew.decrypt(a!.displayName!, { table: "Client", column: "displayName", row: b!.id }),
+    ).toThrow(/another row/);
+    await db.prisma.client.update({ where: { id: b!.id }, data: { phone: a!.phone } });
+    await expect(assertKeysWork(db.prisma, onlyNew, { samplePerColumn: 100 })).rejects.toThrow(
+      /Client\.phone: .*belongs to another row/,
+    );
+    await expect(
+      rotateKeys(db.prisma, createCipher(`${generateKeySpec("newer")},${newSpec}`), { dryRun: true }),
+    ).rejects.toThrow(/Client\.phone row .*belongs to another row/);
+    await db.prisma.client.update({ where: { id: b!.id }, data: { phone: b!.phone } });
+  });
+
   it("refuses to rotate values under a key that is not configured", async () => {
     await db.prisma.goal.create({
       data: { caseId: clients[0]!.caseId, text: createCipher(generateKeySpec("lost")).encrypt("x") },

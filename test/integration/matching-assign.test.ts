@@ -1,6 +1,10 @@
 // Assignment flows against real Postgres: assign, accept, decline, expire, close, pull, sweep,
 // absences and capacity overrides. One schema for the file; afterEach empties the caseload.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { silentLogger } from "../../src/lib/logger.ts";
+import { ReassignService } from "../../src/modules/staff/reassign.service.ts";
+import { rotateKeys } from "../../src/privacy/rotate.ts";
+import { PrismaCaseQueries } from "../../src/slack/queries.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
 import { harness, makeOrg, syncOrg, waitingCase } from "../support/matching.ts";
 
@@ -326,6 +330,63 @@ describe("close and pull", () => {
 });
 
 describe("capacity: absences and overrides", () => {
+  it("a lead's reassign reason is encrypted and bound to its CaseEvent row (review 15.7)", async () => {
+    const h = harness(db.prisma, org);
+    const c = await waitingCase(h, db.prisma, { languages: ["ar"] });
+    const r = await h.services.assignment.assign(c.caseId, "triaged");
+    if (!r.ok) throw new Error("not assigned");
+    await h.services.assignment.accept(r.assignmentId, r.cmId);
+    const to = ["anna", "berat", "carla"].find((x) => x !== r.cmId)!;
+    const svc = new ReassignService({
+      db: db.prisma,
+      cipher: h.deps.cipher!,
+      staff: h.staff,
+      log: silentLogger,
+      now: () => h.clock.now,
+    });
+    expect(await svc.reassign(c.caseId, to, "anna", "Familie zieht um")).toMatchObject({ ok: true });
+    const ev = await db.prisma.caseEvent.findFirstOrThrow({
+      where: { caseId: c.caseId, kind: "case.reassigned" },
+    });
+    const enc = (ev.data as { reasonEnc: string }).reasonEnc;
+    expect(enc.startsWith("v2.")).toBe(true);
+    const at = { table: "CaseEvent", column: "data.reasonEnc", row: ev.id };
+    expect(h.deps.cipher!.decrypt(enc, at)).toBe("Familie zieht um");
+    expect(() => h.deps.cipher!.decrypt(enc, { ...at, row: c.caseId })).toThrow(/another row/);
+  });
+
+  it("an absence note is stored encrypted, bound to its row, and reads back in the App Home (review 15.7)", async () => {
+    const h = harness(db.prisma, org);
+    const cipher = h.deps.cipher!;
+    const note = "Kur in Bad Salzuflen";
+    const from = new Date(h.clock.now.getTime() + 30 * 24 * HOUR);
+    const add = await h.services.capacity.addAbsence(
+      "anna",
+      from,
+      new Date(from.getTime() + 24 * HOUR),
+      "anna",
+      note,
+    );
+    if (!add.ok) throw new Error("absence not added");
+    const row = await db.prisma.absence.findUniqueOrThrow({ where: { id: add.absenceId } });
+    expect(row.note).not.toContain("Salzuflen");
+    expect(row.note!.startsWith("v2.")).toBe(true);
+    expect(cipher.decrypt(row.note!, { table: "Absence", column: "note", row: add.absenceId })).toBe(note);
+    // a note stored in clear before this change still shows, and rotation encrypts it
+    const legacy = await db.prisma.absence.create({
+      data: { cmId: "anna", from, to: new Date(from.getTime() + 2 * 24 * HOUR), note: "alte Notiz" },
+    });
+    const home = await new PrismaCaseQueries(db.prisma, org, cipher).cmHome("anna", h.clock.now);
+    expect(home.absences.map((a) => a.note)).toEqual(expect.arrayContaining([note, "alte Notiz"]));
+    const r = await rotateKeys(db.prisma, cipher);
+    expect(r.columns.find((c) => c.column === "Absence.note")?.encrypted).toBeGreaterThanOrEqual(1);
+    const rotated = await db.prisma.absence.findUniqueOrThrow({ where: { id: legacy.id } });
+    expect(cipher.decrypt(rotated.note!, { table: "Absence", column: "note", row: legacy.id })).toBe(
+      "alte Notiz",
+    );
+    await db.prisma.absence.deleteMany({ where: { id: { in: [add.absenceId, legacy.id] } } });
+  });
+
   it("an absent case manager gets no new cases; ending the absence pulls", async () => {
     const h = harness(db.prisma, org);
     const add = await h.services.capacity.addAbsence(

@@ -101,7 +101,7 @@ describe("/mydata export", () => {
     expect(doc!.requests[0]!.case!.appointments).toHaveLength(1);
     expect(doc!.requests[0]!.case!.caseManager?.firstName).toBeTruthy();
     expect(doc!.accessLog.map((a) => a.by)).toContain("staff");
-    // the staff member's decline reason is about the client, but it is the staff member's note: not exported
+    // nothing leaves encrypted (the decline reason is exported decrypted, under recipients)
     expect(json).not.toContain("v1.");
 
     const i18n = await createI18n();

@@ -288,7 +288,9 @@ describe("case threads", () => {
     ).toBeNull();
   });
 
-  it("a waiting case without a case manager gets a thread in relay.caseThreadChannel", async () => {
+  // security review 15.10: the shared relay.caseThreadChannel is readable by every member of it, so
+  // client text is never opened there; it waits (stored encrypted) for the case manager's own thread
+  it("a case without its case manager's thread holds the message instead of posting it in relay.caseThreadChannel", async () => {
     await clearRate();
     const s = await seedWaitingCase(db.prisma, cipher, { slackRelay: true });
     const msg = await db.prisma.relayedMessage.create({
@@ -299,22 +301,117 @@ describe("case threads", () => {
         author: "client",
       },
     });
-    const j = job();
-    // root post, then the message itself: the channel throttle delays the second post once
+    const before = calls.length;
+    expect(await deliverer.run({ kind: "thread_message", refId: msg.id, key: "t3" }, job())).toBe("held");
+    expect(calls.slice(before).filter((c) => c.args.channel === org.relay.caseThreadChannel)).toEqual([]);
+    expect(calls.length).toBe(before);
+    const k = await db.prisma.case.findUniqueOrThrow({ where: { id: s.caseId } });
+    expect(k.threadChannel).toBeNull();
+    const stored = await db.prisma.relayedMessage.findUniqueOrThrow({ where: { id: msg.id } });
+    expect(stored.slackTs).toBeNull();
+    expect(stored.body).not.toContain("Hallo");
+    expect(cipher.decrypt(stored.body)).toBe("Hallo?");
+  });
+
+  it("held messages go out in order once the accepted card (the thread) exists", async () => {
+    await clearRate();
+    const s = await seedWaitingCase(db.prisma, cipher, { slackRelay: true });
+    const texts = ["erste Nachricht", "zweite Nachricht", "dritte Nachricht"];
+    const msgs = [];
+    for (const [i, text] of texts.entries())
+      msgs.push(
+        await db.prisma.relayedMessage.create({
+          data: {
+            caseId: s.caseId,
+            direction: "client_to_staff",
+            body: cipher.encrypt(text),
+            author: "client",
+            createdAt: new Date(Date.now() - 60_000 + i * 1000),
+          },
+        }),
+      );
+    // the newest message's job runs first: still held, nothing posted
+    expect(await deliverer.run({ kind: "thread_message", refId: msgs[2]!.id, key: "h3" }, job())).toBe(
+      "held",
+    );
+    const held: string[] = [];
+    const outbox = {
+      refreshHome: async () => {},
+      deliverHeld: async (caseId: string) => void held.push(caseId),
+    };
+    const d2 = new SlackDeliverer({ ...deps, ports: { ...deps.ports, outbox } });
+    const id = await offerDirectly(db.prisma, s.caseId, "katarzyna-nowak");
+    await db.prisma.assignment.update({ where: { id }, data: { status: "accepted", decidedAt: new Date() } });
+    await db.prisma.case.update({ where: { id: s.caseId }, data: { phase: "first_consultation" } });
+    await d2.run({ kind: "assignment_card", refId: id, key: `card-${id}` }, job());
+    expect(held).toEqual([s.caseId]);
+    const a = await db.prisma.assignment.findUniqueOrThrow({ where: { id } });
+    // one post per run (the channel throttle postpones the job in between), oldest first
+    for (let i = 0; i < 10; i++) {
+      await clearRate();
+      try {
+        const r = await d2.run({ kind: "thread_held", refId: s.caseId, key: "held" }, job());
+        if (r !== "posted" && r !== "no_consent") break;
+      } catch (e) {
+        if (!(e instanceof DelayedError)) throw e;
+      }
+    }
+    const posted = calls.filter((c) => c.args.thread_ts === a.slackTs).map((c) => String(c.args.text));
+    expect(posted).toHaveLength(3);
+    for (const [i, text] of texts.entries()) expect(posted[i]).toContain(text);
+    expect(posted.join("\n")).not.toContain(org.relay.caseThreadChannel ?? "none");
+    expect(await d2.run({ kind: "thread_held", refId: s.caseId, key: "held" }, job())).toBe("nothing_held");
+    expect(await d2.run({ kind: "thread_message", refId: msgs[0]!.id, key: "h1" }, job())).toBe("already");
+  });
+
+  it("a message's own job posts the older held ones first", async () => {
+    const { s, id, msg } = await acceptedCase(true, "dilan-aydin");
+    const newer = await db.prisma.relayedMessage.create({
+      data: {
+        caseId: s.caseId,
+        direction: "client_to_staff",
+        body: cipher.encrypt("spaeter"),
+        author: "client",
+      },
+    });
+    const a = await db.prisma.assignment.findUniqueOrThrow({ where: { id } });
+    // the newer message's job: the older one goes first, then the throttle postpones
     await expect(
-      deliverer.run({ kind: "thread_message", refId: msg.id, key: "t3" }, j),
+      deliverer.run({ kind: "thread_message", refId: newer.id, key: "o2" }, job()),
     ).rejects.toBeInstanceOf(DelayedError);
     await clearRate();
-    expect(await deliverer.run({ kind: "thread_message", refId: msg.id, key: "t3" }, job())).toBe("posted");
-    const k = await db.prisma.case.findUniqueOrThrow({ where: { id: s.caseId } });
-    expect(k.threadChannel).toBe(org.relay.caseThreadChannel);
-    const roots = calls.filter(
-      (c) =>
-        c.args.channel === org.relay.caseThreadChannel &&
-        !c.args.thread_ts &&
-        String(c.args.text).includes(s.referenceCode),
+    expect(await deliverer.run({ kind: "thread_message", refId: newer.id, key: "o2" }, job())).toBe("posted");
+    const posted = calls.filter((c) => c.args.thread_ts === a.slackTs).map((c) => String(c.args.text));
+    expect(posted[0]).toContain("Geheimweg 5");
+    expect(posted[1]).toContain("spaeter");
+    expect(
+      (await db.prisma.relayedMessage.findUniqueOrThrow({ where: { id: msg.id } })).slackTs,
+    ).not.toBeNull();
+  });
+
+  it("a held message blanked by erasure is never posted", async () => {
+    await clearRate();
+    const s = await seedWaitingCase(db.prisma, cipher, { slackRelay: true });
+    const msg = await db.prisma.relayedMessage.create({
+      data: {
+        caseId: s.caseId,
+        direction: "client_to_staff",
+        body: cipher.encrypt("weg damit"),
+        author: "client",
+      },
+    });
+    expect(await deliverer.run({ kind: "thread_message", refId: msg.id, key: "e1" }, job())).toBe("held");
+    // what ErasureService does to a case's messages (src/modules/privacy/erase.ts)
+    await db.prisma.relayedMessage.updateMany({ where: { caseId: s.caseId }, data: { body: "" } });
+    const id = await offerDirectly(db.prisma, s.caseId, "katarzyna-nowak");
+    await db.prisma.assignment.update({ where: { id }, data: { status: "accepted", decidedAt: new Date() } });
+    await deliverer.run({ kind: "assignment_card", refId: id, key: `card-${id}` }, job());
+    await clearRate();
+    expect(await deliverer.run({ kind: "thread_held", refId: s.caseId, key: "e2" }, job())).toBe(
+      "nothing_held",
     );
-    expect(roots).toHaveLength(1);
+    expect(await deliverer.run({ kind: "thread_message", refId: msg.id, key: "e1" }, job())).toBe("gone");
+    expect(calls.some((c) => String(c.args.text).includes("weg damit"))).toBe(false);
   });
 });
 

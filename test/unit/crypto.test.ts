@@ -44,6 +44,36 @@ describe("field encryption", () => {
     expect(() => other.decrypt(stored)).toThrow(/does not decrypt/);
   });
 
+  describe("v2: bound to table, column and row (additional data)", () => {
+    const here = { table: "Client", column: "displayName", row: "0190aaaa-0000-7000-8000-000000000001" };
+    it("round-trips where it was written and is refused anywhere else", () => {
+      const c = createCipher(k1);
+      const stored = c.encrypt("Amira", here);
+      expect(stored.startsWith("v2.k1.")).toBe(true);
+      expect(stored).not.toContain("Client");
+      expect(c.decrypt(stored, here)).toBe("Amira");
+      expect(() => c.decrypt(stored, { ...here, row: "0190aaaa-0000-7000-8000-000000000002" })).toThrow(
+        /another row or field/,
+      );
+      expect(() => c.decrypt(stored, { ...here, column: "phone" })).toThrow(CryptoKeyError);
+    });
+    it("a relabelled context fails authentication, not just the comparison", () => {
+      const c = createCipher(k1);
+      const parts = c.encrypt("Amira", here).split(".");
+      const other = { ...here, row: "0190aaaa-0000-7000-8000-000000000002" };
+      parts[2] = Buffer.from(`${other.table}.${other.column}.${other.row}`).toString("base64url");
+      expect(() => c.decrypt(parts.join("."), other)).toThrow(/does not decrypt/);
+      expect(() => c.decrypt(parts.join("."))).toThrow(/does not decrypt/);
+    });
+    it("v1 values (no additional data) still decrypt, with or without an expected place", () => {
+      const c = createCipher(k1);
+      const v1 = c.encrypt("Amira");
+      expect(v1.startsWith("v1.k1.")).toBe(true);
+      expect(c.decrypt(v1, here)).toBe("Amira");
+      expect(createCipher(`${k2},${k1}`).decrypt(c.encrypt("Amira", here), here)).toBe("Amira");
+    });
+  });
+
   it("covers exactly the fields marked @encrypted in the schema", () => {
     const schema = readFileSync("prisma/schema.prisma", "utf8");
     const marked: Record<string, string[]> = {};

@@ -96,7 +96,12 @@ export function privacyComposer(
   pm.command("mydata", async (ctx) => {
     if (!(await admitted(ctx, true))) return;
     const clientId = ctx.clientId;
-    const doc = clientId ? await exportClientData(app.db, app.cipher, clientId) : null;
+    const tt = (key: string, params?: Record<string, unknown>) =>
+      app.i18n.t(key, { lng: ctx.locale, ...params }) as string;
+    const partnerNames = Object.fromEntries(app.org.referralTargets.map((r) => [r.id, r.name]));
+    const doc = clientId
+      ? await exportClientData(app.db, app.cipher, clientId, { partnerNames, t: tt })
+      : null;
     if (!clientId || !doc) {
       await ctx.reply(t(ctx, "mydata.nothing"));
       return;
@@ -119,10 +124,7 @@ export function privacyComposer(
         "mydata: document not sent, falling back to messages",
       );
     }
-    const tt = (key: string, params?: Record<string, unknown>) =>
-      app.i18n.t(key, { lng: ctx.locale, ...params }) as string;
-    const names = new Map(app.org.referralTargets.map((r) => [r.id, r.name]));
-    for (const text of exportMessages(doc, tt, (id) => names.get(id) ?? id))
+    for (const text of exportMessages(doc, tt, (id) => partnerNames[id] ?? id))
       await ctx.reply(directed(text, ctx.locale));
   });
 

@@ -1,6 +1,7 @@
 // Changes to a case manager's capacity: the team lead's override and absences. Audited; whenever
 // capacity grows, the wait list is pulled (matching.pull).
 
+import { randomUUID } from "node:crypto";
 import { UUID } from "../kernel/ids.ts";
 import { capacityOf } from "./capacity.ts";
 import type { MatchingDeps } from "./deps.ts";
@@ -85,9 +86,15 @@ export class CapacityService {
     const cm = await this.deps.db.caseManager.findUnique({ where: { id: cmId }, select: { id: true } });
     if (!cm) return { ok: false, reason: "not_found" };
     const now = this.deps.now();
+    // the note is encrypted and bound to its row (an @encrypted field); without a cipher it is not kept
+    const id = randomUUID();
+    const stored =
+      note && this.deps.cipher
+        ? this.deps.cipher.encrypt(note, { table: "Absence", column: "note", row: id })
+        : null;
     const absence = await this.deps.db.$transaction(async (tx) => {
       const a = await tx.absence.create({
-        data: { cmId, from, to, note: note ?? null, createdBy: `cm:${byCmId}` },
+        data: { id, cmId, from, to, note: stored, createdBy: `cm:${byCmId}` },
         select: { id: true },
       });
       await tx.caseManager.update({ where: { id: cmId }, data: { loadVersion: { increment: 1 } } });

@@ -1,9 +1,28 @@
 // /mydata: everything stored about a client, decrypted, as one JSON document (GDPR Art. 15 and 20).
 // Sent as a file where the Bot API allows it; otherwise as a series of messages with localized
 // labels (`exportMessages`). Staff are named by first name and agency only; who read or changed the
-// client's data comes from the audit log (role and time, not staff names).
+// client's data comes from the audit log (role and time, not staff names), paged so nothing is cut off.
+// Art. 15(1)(c) and (h): `recipients` lists who received the data (case managers offered or given the
+// case, Slack relays and deputies, partner offices referred to) and each request's `triage` carries the
+// automated decision's inputs, result and (with a translator) a plain explanation of its logic.
 import type { Db } from "../../db/client.ts";
 import type { FieldCipher } from "../../privacy/crypto.ts";
+import { accessLogOf, recipientsOf } from "./export.repository.ts";
+import {
+  type AccessLogEntry,
+  decryptDraft,
+  decrypting,
+  type ExportOptions,
+  eventReason,
+  iso,
+  type RecipientExport,
+  recipientLine,
+  type Translate,
+  type TriageExport,
+  triageExport,
+} from "./export-parts.ts";
+
+export type { AccessLogEntry, ExportOptions, RecipientExport, TriageExport } from "./export-parts.ts";
 
 export interface ClientExport {
   exportedAt: string;
@@ -50,8 +69,14 @@ export interface ClientExport {
     existingSupport: string[];
     contactModes: string[];
     timesOfDay: string[];
-    triage: { route: string; referralTarget: string | null; decidedAt: string } | null;
-    waitlist: { enqueuedAt: string; status: string; leftAt: string | null } | null;
+    triage: TriageExport | null;
+    waitlist: {
+      enqueuedAt: string;
+      status: string;
+      leftAt: string | null;
+      basePriority: number;
+      urgent: boolean;
+    } | null;
     case: {
       referenceCode: string;
       phase: string;
@@ -69,28 +94,22 @@ export interface ClientExport {
         officeId: string | null;
       }[];
       messages: { direction: string; text: string; at: string }[];
-      history: { what: string; from: string | null; to: string | null; at: string }[];
+      history: { what: string; from: string | null; to: string | null; at: string; reason: string | null }[];
     } | null;
   }[];
+  /** who received the data (Art. 15(1)(c)) */
+  recipients: RecipientExport[];
   /** who processed the data: role ("staff", "system", "you") and action, from the audit log */
-  accessLog: { at: string; by: string; action: string }[];
+  accessLog: AccessLogEntry[];
 }
-
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 export async function exportClientData(
   db: Db,
   cipher: FieldCipher,
   clientId: string,
+  opts: ExportOptions = {},
 ): Promise<ClientExport | null> {
-  const dec = (v: string | null) => {
-    if (v === null || v === "") return v === "" ? null : null;
-    try {
-      return cipher.decrypt(v);
-    } catch {
-      return "[unreadable]";
-    }
-  };
+  const dec = decrypting(cipher);
   const c = await db.client.findUnique({
     where: { id: clientId },
     include: {
@@ -116,7 +135,8 @@ export async function exportClientData(
     },
   });
   if (!c || c.erasedAt) return null;
-  const audit = await db.auditLog.findMany({ where: { clientId }, orderBy: { at: "asc" }, take: 2000 });
+  const accessLog = await accessLogOf(db, clientId, opts.auditPageSize);
+  const recipients = await recipientsOf(db, dec, clientId, opts.partnerNames);
   return {
     exportedAt: new Date().toISOString(),
     client: {
@@ -150,7 +170,7 @@ export async function exportClientData(
     conversation: c.conversation
       ? {
           step: c.conversation.step,
-          draft: c.conversation.draft,
+          draft: decryptDraft(c.conversation.draft, dec),
           updatedAt: c.conversation.updatedAt.toISOString(),
         }
       : null,
@@ -167,18 +187,14 @@ export async function exportClientData(
       existingSupport: i.existingSupport,
       contactModes: i.contactModes,
       timesOfDay: i.timesOfDay,
-      triage: i.triage
-        ? {
-            route: i.triage.route,
-            referralTarget: i.triage.referralTarget,
-            decidedAt: i.triage.decidedAt.toISOString(),
-          }
-        : null,
+      triage: i.triage ? triageExport(i.triage, opts.t) : null,
       waitlist: i.waitlistEntry
         ? {
             enqueuedAt: i.waitlistEntry.enqueuedAt.toISOString(),
             status: i.waitlistEntry.status,
             leftAt: iso(i.waitlistEntry.leftAt),
+            basePriority: i.waitlistEntry.basePriority,
+            urgent: i.waitlistEntry.urgent,
           }
         : null,
       case: i.case
@@ -215,15 +231,13 @@ export async function exportClientData(
               from: e.fromPhase,
               to: e.toPhase,
               at: e.at.toISOString(),
+              reason: eventReason(e.data, dec),
             })),
           }
         : null,
     })),
-    accessLog: audit.map((a) => ({
-      at: a.at.toISOString(),
-      by: a.actor.startsWith("cm:") ? "staff" : a.actor.startsWith("client:") ? "you" : "system",
-      action: a.action,
-    })),
+    recipients,
+    accessLog,
   };
 }
 
@@ -253,8 +267,6 @@ function partnerConsentsOf(
 }
 
 export const EXPORT_MESSAGE_MAX = 3800;
-
-type Translate = (key: string, params?: Record<string, unknown>) => string;
 
 /**
  * The export as chat messages (for Bot API peers without sendDocument): one section per message,
@@ -334,7 +346,14 @@ export function exportMessages(
       kv("contactModes", r.contactModes),
       kv("timesOfDay", r.timesOfDay),
     ];
-    if (r.triage) s.push(kv("route", r.triage.route), kv("referralTarget", r.triage.referralTarget));
+    if (r.triage)
+      s.push(
+        kv("route", r.triage.route),
+        kv("referralTarget", r.triage.referralTarget),
+        kv("reasonCode", r.triage.reasonCode),
+        kv("priority", r.triage.priority),
+        t("privacy:export.automated"),
+      );
     if (r.waitlist) s.push(kv("waitlist", `${r.waitlist.status} (${r.waitlist.enqueuedAt})`));
     sections.push(s);
     const k = r.case;
@@ -366,9 +385,17 @@ export function exportMessages(
     if (k.history.length)
       sections.push([
         t("privacy:export.section.history"),
-        ...k.history.map((h) => `• ${h.at} ${h.what}${h.to ? ` → ${h.to}` : ""}`),
+        ...k.history.map(
+          (h) =>
+            `• ${h.at} ${h.what}${h.to ? ` → ${h.to}` : ""}${h.reason ? `; ${kv("reason", h.reason)}` : ""}`,
+        ),
       ]);
   }
+  if (doc.recipients.length)
+    sections.push([
+      t("privacy:export.section.recipients"),
+      ...doc.recipients.map((r) => recipientLine(r, t, kv)),
+    ]);
   if (doc.accessLog.length)
     sections.push([
       t("privacy:export.section.access"),

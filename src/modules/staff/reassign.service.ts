@@ -6,6 +6,7 @@
 // appointment or recent contact (the lead decides, e.g. for a long illness), nor for a full receiver.
 // The free-text reason may mention the client: it is stored encrypted in the CaseEvent only.
 // Who may reassign is checked by the caller (identity.ts: canSupervise for both sides).
+import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { FieldCipher } from "../../privacy/crypto.ts";
@@ -66,15 +67,26 @@ export class ReassignService {
         where: { id: caseId },
         data: { cmId: toCmId, threadChannel: null, threadTs: null },
       });
+      // the reason is bound to its event row (v2, crypto.ts): a copy elsewhere does not verify
+      const eventId = randomUUID();
       await tx.caseEvent.create({
         data: {
+          id: eventId,
           caseId,
           kind: "case.reassigned",
           fromPhase: kase.phase,
           toPhase: kase.phase,
           actor,
           at: now,
-          data: { fromCmId, toCmId, reasonEnc: this.deps.cipher.encrypt(reason) },
+          data: {
+            fromCmId,
+            toCmId,
+            reasonEnc: this.deps.cipher.encrypt(reason, {
+              table: "CaseEvent",
+              column: "data.reasonEnc",
+              row: eventId,
+            }),
+          },
         },
       });
       await tx.auditLog.create({

@@ -13,6 +13,7 @@
 // action ids APPOINTMENT_ACTIONS, view callback ids APPOINTMENT_VIEWS. To reuse the assignment card's
 // own button, call `onProposeAppointment(args, app)` from its listener (value = assignment id).
 
+import { randomUUID } from "node:crypto";
 import type { types } from "@slack/bolt";
 import type { i18n } from "i18next";
 import type { AppContext } from "../../app/feature.ts";
@@ -34,6 +35,7 @@ import { addDays, localToInstants } from "../../modules/appointments/zoned.ts";
 import { UUID } from "../../modules/kernel/ids.ts";
 import { AccessRepository } from "../../modules/staff/access.repository.ts";
 import { CaseAccess } from "../../modules/staff/access.service.ts";
+import { readMaybeEncrypted } from "../../privacy/crypto.ts";
 import type { SlackApp } from "../app.ts";
 import { button, md, plain } from "../blocks/common.ts";
 import { slackEscape } from "../escape.ts";
@@ -493,11 +495,18 @@ export async function onHoursOpen(args: AppointmentListenerArgs, app: AppContext
         select: { id: true, name: true },
         orderBy: { id: "asc" },
       }),
-      app.db.availabilityException.findMany({
-        where: { cmId: cm.id, to: { gt: now } },
-        orderBy: { from: "asc" },
-        take: 10,
-      }),
+      app.db.availabilityException
+        .findMany({ where: { cmId: cm.id, to: { gt: now } }, orderBy: { from: "asc" }, take: 10 })
+        .then((rows) =>
+          rows.map((r) => ({
+            ...r,
+            reason: readMaybeEncrypted(app.cipher, r.reason, {
+              table: "AvailabilityException",
+              column: "reason",
+              row: r.id,
+            }),
+          })),
+        ),
     ]);
     await args.client.views.open({
       trigger_id: args.body.trigger_id,
@@ -563,7 +572,14 @@ export async function onHoursSubmitted(args: AppointmentListenerArgs, app: AppCo
         await tx.availabilityRule.createMany({ data: rules.map((r) => ({ ...r, cmId: cm.id })) });
       if (remove.length)
         await tx.availabilityException.deleteMany({ where: { id: { in: remove }, cmId: cm.id } });
-      if (closure) await tx.availabilityException.create({ data: { cmId: cm.id, ...closure, reason } });
+      if (closure) {
+        // staff free text: encrypted and bound to its row (an @encrypted field)
+        const id = randomUUID();
+        const stored = reason
+          ? app.cipher.encrypt(reason, { table: "AvailabilityException", column: "reason", row: id })
+          : null;
+        await tx.availabilityException.create({ data: { id, cmId: cm.id, ...closure, reason: stored } });
+      }
       await tx.auditLog.create({
         data: {
           actor: `cm:${cm.id}`,
