@@ -22,7 +22,7 @@ import {
   viewOf,
 } from "../../src/modules/intake/flow.ts";
 
-const config: FlowConfig = { districtIds: ["mitte", "heepen", "senne"] };
+const config: FlowConfig = { districtIds: ["mitte", "heepen", "senne"], thisYear: 2026 };
 
 const emptyDraft = (): Draft => initialState().draft;
 

@@ -98,7 +98,10 @@ describe("question keyboards", () => {
     "every button of every step fits in 64 bytes (%s)",
     async (file) => {
       const org = await loadOrganisation(file);
-      const config: FlowConfig = { districtIds: org.regions.flatMap((r) => r.districts.map((d) => d.id)) };
+      const config: FlowConfig = {
+        districtIds: org.regions.flatMap((r) => r.districts.map((d) => d.id)),
+        thisYear: 2026,
+      };
       for (const step of STEPS.filter((s) => s !== "summary") as QuestionStep[]) {
         const v = viewOf({ ...initialState(), step }, config);
         if (v.kind !== "question") throw new Error("question expected");
@@ -112,7 +115,7 @@ describe("question keyboards", () => {
     },
   );
 
-  const config: FlowConfig = { districtIds: ["mitte", "heepen"] };
+  const config: FlowConfig = { districtIds: ["mitte", "heepen"], thisYear: 2026 };
 
   it("a multi-select step: toggles with marks, then back, none and done", () => {
     const v = viewOf(

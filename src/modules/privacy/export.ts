@@ -16,6 +16,9 @@ export interface ClientExport {
     telegramChatId: string | null;
     districtId: string | null;
     originCountry: string | null;
+    residenceStatus: string | null;
+    arrivalYear: number | null;
+    arrivedBefore: number | null;
     source: string | null;
     createdAt: string;
     lastSeenAt: string;
@@ -120,6 +123,9 @@ export async function exportClientData(
       telegramChatId: c.telegramChatId?.toString() ?? null,
       districtId: c.districtId,
       originCountry: c.originCountry,
+      residenceStatus: c.residenceStatus,
+      arrivalYear: c.arrivalYear,
+      arrivedBefore: c.arrivedBefore,
       source: c.source,
       createdAt: c.createdAt.toISOString(),
       lastSeenAt: c.lastSeenAt.toISOString(),
