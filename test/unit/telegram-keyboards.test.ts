@@ -7,6 +7,7 @@ import {
   initialState,
   type QuestionStep,
   STEPS,
+  sectionsFor,
   viewOf,
 } from "../../src/modules/intake/flow.ts";
 import { CALLBACK_DATA_MAX_BYTES, createCallbackCodec } from "../../src/telegram/callback-data.ts";
@@ -169,8 +170,13 @@ describe("question keyboards", () => {
       "i:sm:e:support",
       "i:sm:e:contact",
       "i:sm:e:name",
+      "i:sm:e:about",
       "i:sm:b",
       "i:sm:x",
     ]);
+    // an existing client's summary has no "about you" section to edit
+    expect(payloads(summaryKeyboard(t, sign, sectionsFor({ askAbout: false })))).not.toContain(
+      "i:sm:e:about",
+    );
   });
 });

@@ -191,6 +191,12 @@ interface IndexEntry {
   words: string[];
 }
 
+/**
+ * Names some locales give one country that people use for two (Congo-Brazzaville and the DR Congo):
+ * they never decide on their own; both countries are offered.
+ */
+const AMBIGUOUS = new Set(["kongo", "congo", "конго", "الكونغو", "کنگو"].map(normalizeName));
+
 let index: IndexEntry[] | undefined;
 /** Every name of every country, normalized: ICU names in our 11 ICU locales, native names, aliases. */
 function nameIndex(): IndexEntry[] {
@@ -252,7 +258,7 @@ export function matchCountry(text: string): CountryMatch {
   };
   const maxTypos = q.length >= 8 ? 2 : q.length >= 4 ? 1 : 0;
   for (const e of nameIndex()) {
-    if (e.name === q) bump(e.code, 100);
+    if (e.name === q && !AMBIGUOUS.has(q)) bump(e.code, 100);
     else if (q.length >= 3 && e.name.startsWith(q)) bump(e.code, 60);
     else if (q.length >= 3 && e.words.some((w) => w.startsWith(q))) bump(e.code, 50);
     else if (maxTypos > 0) {
