@@ -21,7 +21,7 @@ afterAll(async () => {
 
 const app = () => h.system.ctx;
 const question = (lng: "ar" | "uk" | "en", step: string, n: number) =>
-  `${render(app(), lng, "intake.progress", { n, total: 8 })}\n${render(app(), lng, `intake.question.${step}`)}`;
+  `${render(app(), lng, "intake.progress", { n, total: 9 })}\n${render(app(), lng, `intake.question.${step}`)}`;
 
 async function clientOf(p: Person) {
   return h.db.prisma.client.findUnique({
@@ -103,13 +103,25 @@ describe.concurrent("the Telegram front door", () => {
       await p.step("i:la:d", "i:su:");
       await p.step("i:su:n", "i:co:");
       await p.toggle("i:co:t:phone");
-      await p.step("i:co:d", "i:ti:");
+      // phone contact: the number is asked (and checked) right after
+      await p.step("i:co:d", "i:ph:");
+      await p.say("0151 234 567 89");
+      await p.waitButton("i:ti:");
       await p.toggle("i:ti:t:morning");
       await p.step("i:ti:d", "i:na:");
       await p.say("أمل");
+      // the optional "about you" steps: the country typed in Arabic, a status, a typed year
+      await p.waitButton("i:or:");
+      expect(textOf(p.findButton("i:or:")!.message)).toBe(question("ar", "origin", 9));
+      await p.say("سوريا");
+      await p.waitButton("i:rs:");
+      await p.step("i:rs:c:refugee", "i:ar:");
+      await p.say("٢٠١٦");
       const summary = await p.waitButton("i:sm:x");
       expect(textOf(summary.message)).toContain("أمل");
       expect(textOf(summary.message)).toContain("Heepen");
+      expect(textOf(summary.message)).toContain("سوريا");
+      expect(textOf(summary.message)).toContain("+4915123456789");
       await p.tap("i:sm:x");
       const confirmation = await p.waitText(/BI-[2-9A-Z]{4}-[2-9A-Z]{2}/);
 
@@ -137,6 +149,11 @@ describe.concurrent("the Telegram front door", () => {
       );
       expect(client?.displayName).toMatch(/^v1\./);
       expect(h.system.ctx.cipher.decrypt(client!.displayName!)).toBe("أمل");
+      // only codes for country and status; the phone number encrypted
+      expect(client).toMatchObject({ originCountry: "SY", residenceStatus: "refugee", arrivalYear: 2016 });
+      expect(client?.arrivedBefore).toBeNull();
+      expect(client?.phone).toMatch(/^v1\./);
+      expect(h.system.ctx.cipher.decrypt(client!.phone!)).toBe("+4915123456789");
       const consents = Object.fromEntries(client!.consents.map((c) => [c.purpose, c.granted]));
       expect(consents).toEqual({ case_management: true, partner_sharing: true, slack_relay: false });
       expect(client!.consents.every((c) => c.version === "2026-11")).toBe(true);
@@ -181,7 +198,13 @@ describe.concurrent("the Telegram front door", () => {
       // a name that is not one, then skip
       await p.say("call me at +49 170 1234567");
       await p.waitText(render(app(), "uk", "intake.error.name_invalid"));
-      await p.step("i:na:s", "i:sm:x");
+      await p.step("i:na:s", "i:or:");
+      // a country nobody has: said so, the question again; then a button
+      await p.say("Атлантида");
+      await p.waitText(render(app(), "uk", "intake.error.country_not_found"));
+      await p.step("i:or:c:UA", "i:rs:");
+      await p.step("i:rs:s", "i:ar:");
+      await p.step("i:ar:c:earlier", "i:sm:x");
       // edit the topics from the summary and come back to it
       await p.step("i:sm:e:topics", "i:to:");
       await p.toggle("i:to:t:work");
@@ -207,6 +230,10 @@ describe.concurrent("the Telegram front door", () => {
       });
       expect(client?.displayName).toBeNull();
       expect(client?.locale).toBe("uk");
+      // no phone contact, no phone step; a skipped status stays empty; "earlier" than the buttons
+      expect(client?.phone).toBeNull();
+      expect(client).toMatchObject({ originCountry: "UA", residenceStatus: null, arrivalYear: null });
+      expect(client?.arrivedBefore).toBe(app().now().getUTCFullYear() - 7);
       expect(textOf(confirmation)).toBe(
         render(app(), "uk", "intake.submitted", { code: intake.referenceCode }),
       );
@@ -412,8 +439,8 @@ describe.concurrent("the Telegram front door", () => {
       await p.waitText(
         question("en", "household", 1)
           .replace(
-            render(app(), "en", "intake.progress", { n: 1, total: 8 }),
-            render(app(), "de", "intake.progress", { n: 1, total: 8 }),
+            render(app(), "en", "intake.progress", { n: 1, total: 9 }),
+            render(app(), "de", "intake.progress", { n: 1, total: 9 }),
           )
           .replace(
             render(app(), "en", "intake.question.household"),
