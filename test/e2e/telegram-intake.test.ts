@@ -593,6 +593,64 @@ describe.concurrent("the Telegram front door", () => {
     });
   });
 
+  describe("a second questionnaire (issue 12.1: existing clients are not asked again)", () => {
+    it("skips the 'about you' steps and keeps what the first one stored", async () => {
+      const p = h.person({ id: 7011, languageCode: "en" });
+      const walk = async (
+        about: () => Promise<void>,
+        opts: { total: number; summary: string } = { total: 9, summary: "i:or:" },
+      ) => {
+        await p.step("i:hh:c:single", "i:di:");
+        expect(textOf(p.findButton("i:di:")!.message)).toContain(
+          render(app(), "en", "intake.progress", { n: 2, total: opts.total }),
+        );
+        await p.step("i:di:c:mitte", "i:to:");
+        await p.toggle("i:to:t:health");
+        await p.step("i:to:d", "i:ur:");
+        await p.step("i:ur:n", "i:la:");
+        await p.step("i:la:d", "i:su:");
+        await p.step("i:su:n", "i:co:");
+        await p.toggle("i:co:t:video");
+        await p.step("i:co:d", "i:ti:");
+        await p.toggle("i:ti:t:evening");
+        await p.step("i:ti:d", "i:na:");
+        await p.step("i:na:s", opts.summary);
+        await about();
+        await p.tap("i:sm:x");
+      };
+      await throughConsent(p, "en", "00");
+      await walk(async () => {
+        await p.say("Eritrea");
+        await p.waitButton("i:rs:");
+        await p.step("i:rs:c:refugee", "i:ar:");
+        await p.step("i:ar:s", "i:sm:x");
+      });
+      await p.waitText(/BI-[2-9A-Z]{4}-[2-9A-Z]{2}/);
+      const first = await clientOf(p);
+      expect(first).toMatchObject({ originCountry: "ER", residenceStatus: "refugee", arrivalYear: null });
+      // referred elsewhere: the person may start a new questionnaire
+      await h.db.prisma.triageOutcome.create({
+        data: {
+          intakeId: first!.intakes[0]!.id,
+          route: "referral",
+          referralTarget: "jobcenter",
+          reasonCode: "existing_cm_sgb2",
+          notes: [],
+          priority: 0,
+          breakdown: {},
+        },
+      });
+      await p.command("/start");
+      await p.step("s:new", "i:hh:");
+      // eight sections now, and the name leads straight to the summary
+      await walk(async () => {}, { total: 8, summary: "i:sm:x" });
+      await eventually(async () => ((await clientOf(p))?.intakes.length === 2 ? true : undefined));
+      const second = await clientOf(p);
+      expect(second?.intakes).toHaveLength(2);
+      expect(second).toMatchObject({ originCountry: "ER", residenceStatus: "refugee" });
+    });
+  });
+
   describe("the sweep's view", () => {
     it("intakesWithoutTriage lists submitted intakes that have no outcome yet", async () => {
       const consents = new ConsentRepository(h.db.prisma);
