@@ -154,6 +154,29 @@ describe("question keyboards", () => {
     expect(buttons(k)[0]!.text).toBe(`${MARK.suggested}district.heepen`);
   });
 
+  it("the country step: countries two per row, 'other' on a row of its own, then back and skip", () => {
+    const v = viewOf({ ...initialState(), step: "origin" }, config);
+    if (v.kind !== "question") throw new Error();
+    const k = questionKeyboard(v, { t, sign, label });
+    expect(k.inline_keyboard[0]!.map((b) => (b as { text: string }).text)).toEqual([
+      "origin.UA",
+      "origin.SY",
+    ]);
+    const rows = k.inline_keyboard.map((r) => r.length);
+    // 19 countries: nine full rows and one of one, then "other", then the controls
+    expect(rows).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 2]);
+    expect(payloads(k).slice(-3)).toEqual(["i:or:c:other", "i:or:b", "i:or:s"]);
+  });
+
+  it("the year step: years four per row, then 'earlier' and 'don't know' on rows of their own", () => {
+    const v = viewOf({ ...initialState(), step: "arrival" }, config);
+    if (v.kind !== "question") throw new Error();
+    const k = questionKeyboard(v, { t, sign, label });
+    expect(k.inline_keyboard.map((r) => r.length)).toEqual([4, 4, 1, 1, 2]);
+    expect(payloads(k)[0]).toBe("i:ar:c:2026");
+    expect(payloads(k).slice(-4)).toEqual(["i:ar:c:earlier", "i:ar:c:unknown", "i:ar:b", "i:ar:s"]);
+  });
+
   it("the name step offers back and skip only", () => {
     const v = viewOf({ ...initialState(), step: "name" }, config);
     if (v.kind !== "question") throw new Error();
