@@ -162,7 +162,11 @@ export async function playScenario(args: {
   await tap("i:co:d", has("i:ti:"));
   await tap("i:ti:t:morning", has("i:ti:t:morning", true));
   await tap("i:ti:d", has("i:na:"));
-  await write("Amal", has("i:sm:x"));
+  await write("Amal", has("i:or:"));
+  // the optional "about you" steps: country by button, status, a year
+  await tap("i:or:c:SY", has("i:rs:"));
+  await tap("i:rs:c:refugee", has("i:ar:"));
+  await write("2016", has("i:sm:x"));
   await tap("i:sm:x", () =>
     mine().some((m) => /[A-Z]{2}-[2-9A-Z]{4}-[2-9A-Z]{2}/.test(String(m.message.text))),
   );

@@ -5,6 +5,9 @@ import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import type { ClientLocale, SpokenLanguage } from "../modules/intake/answers.ts";
 import { CLIENT_LOCALES } from "../modules/intake/answers.ts";
 import {
+  ARRIVAL_EARLIER,
+  ARRIVAL_UNKNOWN,
+  ORIGIN_OTHER,
   type QuestionStep,
   SECTION_LIST,
   type Section,
@@ -317,8 +320,12 @@ export const COLUMNS: Readonly<Record<QuestionStep, number>> = {
   languages: 3,
   support: 1,
   contact: 3,
+  phone: 1,
   times: 3,
   name: 1,
+  origin: 2,
+  status: 1,
+  arrival: 4,
 };
 
 export interface QuestionLabels {
@@ -333,24 +340,36 @@ export function questionKeyboard(
   l: QuestionLabels,
 ): InlineKeyboardMarkup {
   const { step } = view;
-  const options = view.options.map((o) => {
+  const toButton = (o: (typeof view.options)[number]) => {
     const prefix = o.selected ? MARK.chosen : o.suggested ? MARK.suggested : view.multi ? MARK.off : "";
     return button(
       `${prefix}${l.label(step, o.value)}`,
       CB.intake(step, view.multi ? "t" : "c", o.value),
       l.sign,
     );
-  });
+  };
+  // "other country", "earlier", "don't know" close the list, each on a row of its own
+  const wide = (v: string) =>
+    (step === "origin" && v === ORIGIN_OTHER) ||
+    (step === "arrival" && (v === ARRIVAL_EARLIER || v === ARRIVAL_UNKNOWN));
+  const options = view.options.filter((o) => !wide(o.value)).map(toButton);
+  const trailing = view.options.filter((o) => wide(o.value)).map((o) => [toButton(o)]);
   const controls: InlineKeyboardButton[] = [];
   if (view.canBack) controls.push(button(l.t("intake.button.back"), CB.intake(step, "b"), l.sign));
   if (view.canNone) controls.push(button(l.t("intake.button.none"), CB.intake(step, "n"), l.sign));
   if (view.canSkip) controls.push(button(l.t("intake.button.skip"), CB.intake(step, "s"), l.sign));
   if (view.canDone) controls.push(button(l.t("intake.button.done"), CB.intake(step, "d"), l.sign));
-  return { inline_keyboard: [...rows(options, COLUMNS[step]), ...(controls.length ? [controls] : [])] };
+  return {
+    inline_keyboard: [...rows(options, COLUMNS[step]), ...trailing, ...(controls.length ? [controls] : [])],
+  };
 }
 
-export function summaryKeyboard(t: Translate, sign: Sign): InlineKeyboardMarkup {
-  const edits = SECTION_LIST.map((s: Section) =>
+export function summaryKeyboard(
+  t: Translate,
+  sign: Sign,
+  sections: readonly Section[] = SECTION_LIST,
+): InlineKeyboardMarkup {
+  const edits = sections.map((s: Section) =>
     button(t(`intake.summary.edit.${s}`), CB.intake("summary", "e", s), sign),
   );
   return {

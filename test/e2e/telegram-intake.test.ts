@@ -28,7 +28,7 @@ afterAll(async () => {
 
 const app = () => h.system.ctx;
 const question = (lng: "ar" | "uk" | "en", step: string, n: number) =>
-  `${render(app(), lng, "intake.progress", { n, total: 8 })}\n${render(app(), lng, `intake.question.${step}`)}`;
+  `${render(app(), lng, "intake.progress", { n, total: 9 })}\n${render(app(), lng, `intake.question.${step}`)}`;
 
 async function clientOf(p: Person) {
   return h.db.prisma.client.findUnique({
@@ -119,13 +119,25 @@ describe.concurrent("the Telegram front door", () => {
       await p.step("i:la:d", "i:su:");
       await p.step("i:su:n", "i:co:");
       await p.toggle("i:co:t:phone");
-      await p.step("i:co:d", "i:ti:");
+      // phone contact: the number is asked (and checked) right after
+      await p.step("i:co:d", "i:ph:");
+      await p.say("0151 234 567 89");
+      await p.waitButton("i:ti:");
       await p.toggle("i:ti:t:morning");
       await p.step("i:ti:d", "i:na:");
       await p.say("أمل");
+      // the optional "about you" steps: the country typed in Arabic, a status, a typed year
+      await p.waitButton("i:or:");
+      expect(textOf(p.findButton("i:or:")!.message)).toBe(question("ar", "origin", 9));
+      await p.say("سوريا");
+      await p.waitButton("i:rs:");
+      await p.step("i:rs:c:refugee", "i:ar:");
+      await p.say("٢٠١٦");
       const summary = await p.waitButton("i:sm:x");
       expect(textOf(summary.message)).toContain("أمل");
       expect(textOf(summary.message)).toContain("Heepen");
+      expect(textOf(summary.message)).toContain("سوريا");
+      expect(textOf(summary.message)).toContain("+4915123456789");
       await p.tap("i:sm:x");
       const confirmation = await p.waitText(/BI-[2-9A-Z]{4}-[2-9A-Z]{2}/);
 
@@ -153,6 +165,11 @@ describe.concurrent("the Telegram front door", () => {
       );
       expect(client?.displayName).toMatch(/^v1\./);
       expect(h.system.ctx.cipher.decrypt(client!.displayName!)).toBe("أمل");
+      // only codes for country and status; the phone number encrypted
+      expect(client).toMatchObject({ originCountry: "SY", residenceStatus: "refugee", arrivalYear: 2016 });
+      expect(client?.arrivedBefore).toBeNull();
+      expect(client?.phone).toMatch(/^v1\./);
+      expect(h.system.ctx.cipher.decrypt(client!.phone!)).toBe("+4915123456789");
       const consents = Object.fromEntries(
         client!.consents.map((c) => [c.partnerId ? `partner:${c.partnerId}` : c.purpose, c.granted]),
       );
@@ -204,7 +221,13 @@ describe.concurrent("the Telegram front door", () => {
       // a name that is not one, then skip
       await p.say("call me at +49 170 1234567");
       await p.waitText(render(app(), "uk", "intake.error.name_invalid"));
-      await p.step("i:na:s", "i:sm:x");
+      await p.step("i:na:s", "i:or:");
+      // a country nobody has: said so, the question again; then a button
+      await p.say("Атлантида");
+      await p.waitText(render(app(), "uk", "intake.error.country_not_found"));
+      await p.step("i:or:c:UA", "i:rs:");
+      await p.step("i:rs:s", "i:ar:");
+      await p.step("i:ar:c:earlier", "i:sm:x");
       // edit the topics from the summary and come back to it
       await p.step("i:sm:e:topics", "i:to:");
       await p.toggle("i:to:t:work");
@@ -230,6 +253,10 @@ describe.concurrent("the Telegram front door", () => {
       });
       expect(client?.displayName).toBeNull();
       expect(client?.locale).toBe("uk");
+      // no phone contact, no phone step; a skipped status stays empty; "earlier" than the buttons
+      expect(client?.phone).toBeNull();
+      expect(client).toMatchObject({ originCountry: "UA", residenceStatus: null, arrivalYear: null });
+      expect(client?.arrivedBefore).toBe(app().now().getUTCFullYear() - 7);
       expect(textOf(confirmation)).toBe(
         render(app(), "uk", "intake.submitted", { code: intake.referenceCode }),
       );
@@ -435,8 +462,8 @@ describe.concurrent("the Telegram front door", () => {
       await p.waitText(
         question("en", "household", 1)
           .replace(
-            render(app(), "en", "intake.progress", { n: 1, total: 8 }),
-            render(app(), "de", "intake.progress", { n: 1, total: 8 }),
+            render(app(), "en", "intake.progress", { n: 1, total: 9 }),
+            render(app(), "de", "intake.progress", { n: 1, total: 9 }),
           )
           .replace(
             render(app(), "en", "intake.question.household"),
@@ -588,6 +615,64 @@ describe.concurrent("the Telegram front door", () => {
       for (let i = 1; i < slots.length; i++) expect(slots[i]!.at - slots[i - 1]!.at).toBe(1000);
       // another chat is not held up
       expect(await notifier.reserveSlot("0190f0f0-0000-7000-8000-000000000002")).toBeLessThan(50);
+    });
+  });
+
+  describe("a second questionnaire (issue 12.1: existing clients are not asked again)", () => {
+    it("skips the 'about you' steps and keeps what the first one stored", async () => {
+      const p = h.person({ id: 7011, languageCode: "en" });
+      const walk = async (
+        about: () => Promise<void>,
+        opts: { total: number; summary: string } = { total: 9, summary: "i:or:" },
+      ) => {
+        await p.step("i:hh:c:single", "i:di:");
+        expect(textOf(p.findButton("i:di:")!.message)).toContain(
+          render(app(), "en", "intake.progress", { n: 2, total: opts.total }),
+        );
+        await p.step("i:di:c:mitte", "i:to:");
+        await p.toggle("i:to:t:health");
+        await p.step("i:to:d", "i:ur:");
+        await p.step("i:ur:n", "i:la:");
+        await p.step("i:la:d", "i:su:");
+        await p.step("i:su:n", "i:co:");
+        await p.toggle("i:co:t:video");
+        await p.step("i:co:d", "i:ti:");
+        await p.toggle("i:ti:t:evening");
+        await p.step("i:ti:d", "i:na:");
+        await p.step("i:na:s", opts.summary);
+        await about();
+        await p.tap("i:sm:x");
+      };
+      await throughConsent(p, "en", {});
+      await walk(async () => {
+        await p.say("Eritrea");
+        await p.waitButton("i:rs:");
+        await p.step("i:rs:c:refugee", "i:ar:");
+        await p.step("i:ar:s", "i:sm:x");
+      });
+      await p.waitText(/BI-[2-9A-Z]{4}-[2-9A-Z]{2}/);
+      const first = await clientOf(p);
+      expect(first).toMatchObject({ originCountry: "ER", residenceStatus: "refugee", arrivalYear: null });
+      // referred elsewhere: the person may start a new questionnaire
+      await h.db.prisma.triageOutcome.create({
+        data: {
+          intakeId: first!.intakes[0]!.id,
+          route: "referral",
+          referralTarget: "jobcenter",
+          reasonCode: "existing_cm_sgb2",
+          notes: [],
+          priority: 0,
+          breakdown: {},
+        },
+      });
+      await p.command("/start");
+      await p.step("s:new", "i:hh:");
+      // eight sections now, and the name leads straight to the summary
+      await walk(async () => {}, { total: 8, summary: "i:sm:x" });
+      await eventually(async () => ((await clientOf(p))?.intakes.length === 2 ? true : undefined));
+      const second = await clientOf(p);
+      expect(second?.intakes).toHaveLength(2);
+      expect(second).toMatchObject({ originCountry: "ER", residenceStatus: "refugee" });
     });
   });
 

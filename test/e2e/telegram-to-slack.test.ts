@@ -71,7 +71,10 @@ describe("Telegram intake → Slack assignment → Accept → /status", () => {
     await p.toggle("i:ti:t:morning");
     await p.step("i:ti:d", "i:na:");
     await p.say("Olena");
-    await p.waitButton("i:sm:x");
+    await p.waitButton("i:or:");
+    await p.step("i:or:c:UA", "i:rs:");
+    await p.step("i:rs:c:ukraine24", "i:ar:");
+    await p.step("i:ar:c:unknown", "i:sm:x");
     await p.tap("i:sm:x");
     await p.waitText(/BI-[2-9A-Z]{4}-[2-9A-Z]{2}/);
 

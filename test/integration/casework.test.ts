@@ -25,6 +25,7 @@ import { areaBlock, CASEWORK_IDS, outcomeBlock } from "../../src/slack/blocks/ca
 import {
   type CaseworkArgs,
   type CaseworkDeps,
+  onAboutSubmitted,
   onAssessmentSubmitted,
   onClosureSubmitted,
   onConferenceSubmitted,
@@ -764,5 +765,98 @@ describe("case conference", () => {
     expect(s.calls.some((x) => x.method === "views.update" && x.arg.view_id === "VROOT2")).toBe(true);
     const t = i18n.getFixedT("en", "casework");
     expect(t("event.conference.recorded")).toBe("Case conference recorded");
+  });
+});
+
+describe("about the person (intake 12.1): filled in from the case file", () => {
+  it("pushes the modal, takes a typed country in any language, refuses unclear ones, clears emptied fields", async () => {
+    const c = await newCase("cw-about");
+    const s = fakeSlack();
+    await onWorkButton(
+      {
+        ack: s.ack,
+        client: s.client,
+        body: {
+          user: { id: annaSlack },
+          trigger_id: "T-about",
+          view: { id: "VROOT" },
+          actions: [{ action_id: CASEWORK_IDS.about, value: c.caseId }],
+        },
+      } as CaseworkArgs,
+      deps,
+    );
+    const pushed = s.calls.find((x) => x.method === "views.push")!.arg.view as Record<string, unknown>;
+    expect(pushed.callback_id).toBe(CASEWORK_IDS.views.about);
+    const I = CASEWORK_IDS.blocks;
+    const submit = (values: Record<string, unknown>, id: string, user = annaSlack) =>
+      onAboutSubmitted(
+        {
+          ack: s.ack,
+          client: s.client,
+          body: {
+            user: { id: user },
+            view: {
+              id,
+              root_view_id: "VROOT",
+              private_metadata: c.caseId,
+              state: { values: values as never },
+            },
+          },
+        } as CaseworkArgs,
+        deps,
+      );
+    // a beginning that fits several countries: the field says so, nothing is stored
+    await submit({ [I.aboutCountryText]: txt("Guin") }, "V-about-1");
+    expect(s.acks.at(-1)).toMatchObject({
+      response_action: "errors",
+      errors: { [I.aboutCountryText]: expect.any(String) },
+    });
+    // a year in the future
+    await submit({ [I.aboutCountry]: sel("SY"), [I.aboutYear]: txt("2999") }, "V-about-2");
+    expect(s.acks.at(-1)).toMatchObject({
+      response_action: "errors",
+      errors: { [I.aboutYear]: expect.any(String) },
+    });
+    // typed in Persian, the menu says Syria: the typed country wins
+    await submit(
+      {
+        [I.aboutCountry]: sel("SY"),
+        [I.aboutCountryText]: txt("افغانستان"),
+        [I.aboutStatus]: sel("asylum"),
+        [I.aboutYear]: txt("2021"),
+      },
+      "V-about-3",
+    );
+    expect(s.acks.at(-1)).toBeUndefined();
+    const client = async () =>
+      db.prisma.client.findFirstOrThrow({ where: { cases: { some: { id: c.caseId } } } });
+    expect(await client()).toMatchObject({
+      originCountry: "AF",
+      residenceStatus: "asylum",
+      arrivalYear: 2021,
+    });
+    expect(s.calls.at(-1)).toMatchObject({ method: "views.update", arg: { view_id: "VROOT" } });
+    expect(JSON.stringify(s.calls.at(-1))).toContain("Afghanistan");
+    // emptied fields clear; the event records which fields were set, never the values
+    await submit({ [I.aboutCountry]: sel("UA") }, "V-about-4");
+    expect(await client()).toMatchObject({ originCountry: "UA", residenceStatus: null, arrivalYear: null });
+    const events = await db.prisma.caseEvent.findMany({
+      where: { caseId: c.caseId, kind: "client.about_set" },
+    });
+    expect(events).toHaveLength(2);
+    expect(JSON.stringify(events)).not.toContain("UA");
+    // a colleague who is not responsible is refused
+    expect(
+      await svc.setAbout(c.caseId, ben, { originCountry: "SY", residenceStatus: null, arrivalYear: null }),
+    ).toEqual({ ok: false, code: "not_responsible" });
+    expect(
+      await svc.setAbout(c.caseId, anna, {
+        originCountry: "ZZ",
+        residenceStatus: "tourist",
+        arrivalYear: 1900,
+      }),
+    ).toMatchObject({ errors: { country: "unknown_country", status: "invalid", year: "year_range" } });
+    const t = i18n.getFixedT("de", "casework");
+    expect(t("event.client.about_set")).toBe("Herkunft / Status / Einreise eingetragen");
   });
 });

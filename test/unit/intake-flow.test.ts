@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { COMMON_ORIGINS } from "../../src/modules/intake/countries.ts";
 import {
   completeAnswers,
   type Draft,
   type FlowConfig,
+  type FlowError,
   type FlowEvent,
   type FlowResult,
   type FlowState,
@@ -10,6 +12,7 @@ import {
   MAX_PERSONS_PER_ROLE,
   normalize,
   parseCount,
+  parseYear,
   progressOf,
   reduce,
   SECTION_LIST,
@@ -19,10 +22,11 @@ import {
   type Step,
   stepOfCode,
   validateName,
+  validatePhone,
   viewOf,
 } from "../../src/modules/intake/flow.ts";
 
-const config: FlowConfig = { districtIds: ["mitte", "heepen", "senne"] };
+const config: FlowConfig = { districtIds: ["mitte", "heepen", "senne"], thisYear: 2026 };
 
 const emptyDraft = (): Draft => initialState().draft;
 
@@ -180,17 +184,35 @@ describe("intake flow: every step forwards", () => {
       { existingSupport: ["sgb2"] },
       "updated",
     ],
-    ["contact done", at("contact", { contactModes: ["phone"] }), { type: "done" }, "times", {}, "moved"],
+    // phone contact asks for the number; without it the flow goes on to the times
+    ["contact done", at("contact", { contactModes: ["phone"] }), { type: "done" }, "phone", {}, "moved"],
+    [
+      "contact done, no phone",
+      at("contact", { contactModes: ["video"] }),
+      { type: "done" },
+      "times",
+      {},
+      "moved",
+    ],
     ["times done", at("times", { timesOfDay: ["evening"] }), { type: "done" }, "name", {}, "moved"],
     [
       "name typed",
       at("name", complete),
       { type: "text", text: "  Olena   Marie " },
-      "summary",
+      "origin",
       { displayName: "Olena Marie" },
       "moved",
     ],
-    ["name skipped", at("name", complete), { type: "skip" }, "summary", { displayName: undefined }, "moved"],
+    ["name skipped", at("name", complete), { type: "skip" }, "origin", { displayName: undefined }, "moved"],
+    // a client who had an intake before is not asked the "about you" steps again
+    [
+      "name skipped, existing client",
+      at("name", { ...complete, askAbout: false }),
+      { type: "skip" },
+      "summary",
+      { displayName: undefined },
+      "moved",
+    ],
   ];
   it.each(table)("%s", (_name, state, event, step, draft, change) => {
     const r = reduce(config, state, event);
@@ -313,7 +335,8 @@ describe("intake flow: back", () => {
     ["topics → district", at("topics"), "district"],
     ["urgency → topics", at("urgency"), "topics"],
     ["name → times", at("name"), "times"],
-    ["summary → name", at("summary", complete), "name"],
+    ["summary → arrival", at("summary", complete), "arrival"],
+    ["summary → name for an existing client", at("summary", { ...complete, askAbout: false }), "name"],
   ];
   it.each(table)("%s", (_name, state, to) => {
     const r = reduce(config, state, { type: "back" });
@@ -450,9 +473,13 @@ describe("intake flow: submit", () => {
       { type: "done" },
       { type: "toggle", value: "phone" },
       { type: "done" },
+      { type: "skip" }, // the phone number
       { type: "toggle", value: "afternoon" },
       { type: "done" },
       { type: "skip" },
+      { type: "skip" }, // country of origin
+      { type: "skip" }, // residence status
+      { type: "skip" }, // year of arrival
       { type: "submit" },
     ]);
     expect(r.submit).toMatchObject({
@@ -491,6 +518,10 @@ describe("intake flow: views", () => {
     ["urgency", { back: true, none: true, skip: false, done: true, text: false, multi: true }],
     ["support", { back: true, none: true, skip: false, done: true, text: false, multi: true }],
     ["name", { back: true, none: false, skip: true, done: false, text: true, multi: false }],
+    ["phone", { back: true, none: false, skip: true, done: false, text: true, multi: false }],
+    ["origin", { back: true, none: false, skip: true, done: false, text: true, multi: false }],
+    ["status", { back: true, none: false, skip: true, done: false, text: false, multi: false }],
+    ["arrival", { back: true, none: false, skip: true, done: false, text: true, multi: false }],
   ];
   it.each(controls)("%s offers the right controls", (step, c) => {
     const v = viewOf(at(step, { household: "family" }), config);
@@ -512,9 +543,13 @@ describe("intake flow: views", () => {
 
   it("counts progress by section", () => {
     expect(progressOf("household")).toEqual({ n: 1, total: SECTION_LIST.length });
-    expect(progressOf("children")).toEqual({ n: 1, total: 8 });
-    expect(progressOf("times")).toEqual({ n: 7, total: 8 });
-    expect(progressOf("name")).toEqual({ n: 8, total: 8 });
+    expect(progressOf("children")).toEqual({ n: 1, total: 9 });
+    expect(progressOf("times")).toEqual({ n: 7, total: 9 });
+    expect(progressOf("name")).toEqual({ n: 8, total: 9 });
+    expect(progressOf("phone")).toEqual({ n: 7, total: 9 });
+    expect(progressOf("arrival")).toEqual({ n: 9, total: 9 });
+    // without the "about you" section (an existing client) there are eight
+    expect(progressOf("name", { askAbout: false })).toEqual({ n: 8, total: 8 });
   });
 });
 
@@ -571,4 +606,303 @@ describe("intake flow: helpers", () => {
     for (const s of STEPS) expect(stepOfCode(STEP_CODES[s])).toBe(s);
     expect(stepOfCode("zz")).toBeUndefined();
   });
+});
+
+describe("intake flow: the optional steps (phone, country, status, year of arrival)", () => {
+  const about = (step: Step, draft: Partial<Draft> = {}) => at(step, { ...complete, ...draft });
+  // [name, state, event, expected step, expected draft fields, error]
+  const table: [string, FlowState, FlowEvent, Step, Partial<Draft>, FlowError | undefined][] = [
+    [
+      "phone typed, German national",
+      about("phone", { contactModes: ["phone"] }),
+      { type: "text", text: "0151 / 234 567-89" },
+      "times",
+      { phone: "+4915123456789" },
+      undefined,
+    ],
+    [
+      "phone typed, international with 00",
+      about("phone", { contactModes: ["phone"] }),
+      { type: "text", text: "00380 67 123 4567" },
+      "times",
+      { phone: "+380671234567" },
+      undefined,
+    ],
+    [
+      "phone in Arabic-Indic digits",
+      about("phone", { contactModes: ["phone"] }),
+      { type: "text", text: "+٤٩ ١٥١ ٢٣٤٥٦٧٨٩" },
+      "times",
+      { phone: "+4915123456789" },
+      undefined,
+    ],
+    [
+      "phone not a number",
+      about("phone", { contactModes: ["phone"] }),
+      { type: "text", text: "call me maybe" },
+      "phone",
+      { phone: undefined },
+      "phone_invalid",
+    ],
+    [
+      "phone too short",
+      about("phone", { contactModes: ["phone"] }),
+      { type: "text", text: "0151 23" },
+      "phone",
+      { phone: undefined },
+      "phone_invalid",
+    ],
+    [
+      "phone skipped",
+      about("phone", { contactModes: ["phone"], phone: "+4915123456789" }),
+      { type: "skip" },
+      "times",
+      { phone: undefined },
+      undefined,
+    ],
+    [
+      "country by button",
+      about("origin"),
+      { type: "choose", value: "SY" },
+      "status",
+      { originCountry: "SY" },
+      undefined,
+    ],
+    [
+      "country typed in German",
+      about("origin"),
+      { type: "text", text: "Syrien" },
+      "status",
+      { originCountry: "SY", originCandidates: [] },
+      undefined,
+    ],
+    [
+      "country typed in Persian",
+      about("origin"),
+      { type: "text", text: "افغانستان" },
+      "status",
+      { originCountry: "AF" },
+      undefined,
+    ],
+    [
+      "country typed, several fit: offered as buttons",
+      about("origin"),
+      { type: "text", text: "Guin" },
+      "origin",
+      { originCountry: undefined },
+      "country_pick",
+    ],
+    [
+      "country typed, nothing fits",
+      about("origin"),
+      { type: "text", text: "Atlantis" },
+      "origin",
+      { originCountry: undefined, originCandidates: [] },
+      "country_not_found",
+    ],
+    [
+      "country other: type it",
+      about("origin"),
+      { type: "choose", value: "other" },
+      "origin",
+      {},
+      "country_type",
+    ],
+    ["country forged", about("origin"), { type: "choose", value: "ZZ" }, "origin", {}, "unknown_option"],
+    [
+      "country skipped",
+      about("origin", { originCountry: "SY" }),
+      { type: "skip" },
+      "status",
+      { originCountry: undefined },
+      undefined,
+    ],
+    [
+      "status chosen",
+      about("status"),
+      { type: "choose", value: "ukraine24" },
+      "arrival",
+      { residenceStatus: "ukraine24" },
+      undefined,
+    ],
+    ["status forged", about("status"), { type: "choose", value: "tourist" }, "status", {}, "unknown_option"],
+    ["status typed", about("status"), { type: "text", text: "refugee" }, "status", {}, "use_buttons"],
+    [
+      "status skipped",
+      about("status"),
+      { type: "skip" },
+      "arrival",
+      { residenceStatus: undefined },
+      undefined,
+    ],
+    [
+      "year by button",
+      about("arrival"),
+      { type: "choose", value: "2023" },
+      "summary",
+      { arrivalYear: 2023 },
+      undefined,
+    ],
+    [
+      "year typed",
+      about("arrival", { arrivedBefore: 2019 }),
+      { type: "text", text: "2001" },
+      "summary",
+      { arrivalYear: 2001, arrivedBefore: undefined },
+      undefined,
+    ],
+    [
+      "year earlier than the buttons",
+      about("arrival", { arrivalYear: 2024 }),
+      { type: "choose", value: "earlier" },
+      "summary",
+      { arrivalYear: undefined, arrivedBefore: 2019 },
+      undefined,
+    ],
+    [
+      "year unknown",
+      about("arrival", { arrivalYear: 2024 }),
+      { type: "choose", value: "unknown" },
+      "summary",
+      { arrivalYear: undefined, arrivedBefore: undefined },
+      undefined,
+    ],
+    ["year in the future", about("arrival"), { type: "text", text: "2031" }, "arrival", {}, "year_invalid"],
+    [
+      "year forged button",
+      about("arrival"),
+      { type: "choose", value: "1800" },
+      "arrival",
+      {},
+      "unknown_option",
+    ],
+    [
+      "year skipped",
+      about("arrival", { arrivalYear: 2020 }),
+      { type: "skip" },
+      "summary",
+      { arrivalYear: undefined },
+      undefined,
+    ],
+  ];
+  it.each(table)("%s", (_name, state, event, step, draft, error) => {
+    const r = reduce(config, state, event);
+    expect(r.error).toBe(error);
+    expect(r.state.step).toBe(step);
+    for (const [k, v] of Object.entries(draft)) expect(r.state.draft[k as keyof Draft]).toEqual(v);
+  });
+
+  it("offers the common countries with their buttons, then the typed candidates instead", () => {
+    const v = viewOf(about("origin"), config);
+    expect(v.kind === "question" && v.options.map((o) => o.value)).toEqual([...COMMON_ORIGINS, "other"]);
+    const r = reduce(config, about("origin"), { type: "text", text: "Guin" });
+    const values = r.view.kind === "question" ? r.view.options.map((o) => o.value) : [];
+    expect(values).toContain("GW");
+    expect(values).toContain("GQ");
+    expect(values.at(-1)).toBe("other");
+    // the typed text itself is kept nowhere in the state
+    expect(JSON.stringify(r.state)).not.toContain("Guin");
+    const chosen = reduce(config, r.state, { type: "choose", value: "GW" });
+    expect(chosen.state.step).toBe("status");
+    expect(chosen.state.draft).toMatchObject({ originCountry: "GW", originCandidates: [] });
+  });
+
+  it("offers this year and the seven before it, then earlier and don't know", () => {
+    const v = viewOf(about("arrival"), config);
+    expect(v.kind === "question" && v.options.map((o) => o.value)).toEqual([
+      "2026",
+      "2025",
+      "2024",
+      "2023",
+      "2022",
+      "2021",
+      "2020",
+      "2019",
+      "earlier",
+      "unknown",
+    ]);
+    const earlier = viewOf(about("arrival", { arrivedBefore: 2019 }), config);
+    expect(earlier.kind === "question" && earlier.options.find((o) => o.selected)?.value).toBe("earlier");
+  });
+
+  it("asks for the phone number only with phone contact, and back skips it the same way", () => {
+    expect(reduce(config, about("times", { contactModes: ["phone"] }), { type: "back" }).state.step).toBe(
+      "phone",
+    );
+    expect(reduce(config, about("times", { contactModes: ["video"] }), { type: "back" }).state.step).toBe(
+      "contact",
+    );
+  });
+
+  it("editing the contact walks contact → phone → times and returns to the summary", () => {
+    const r = play(
+      [
+        { type: "edit", section: "contact" },
+        { type: "toggle", value: "phone" },
+        { type: "done" },
+        { type: "text", text: "0521 123456" },
+        { type: "done" },
+      ],
+      at("summary", complete),
+    );
+    expect(r.state.step).toBe("summary");
+    expect(r.view.kind === "summary" && r.view.answers.phone).toBe("+49521123456");
+  });
+
+  it("submits what was given, and drops a phone number once phone contact is no longer chosen", () => {
+    const full = {
+      ...complete,
+      contactModes: ["phone" as const],
+      phone: "+4915123456789",
+      originCountry: "UA",
+      residenceStatus: "ukraine24" as const,
+      arrivalYear: 2022,
+    };
+    expect(completeAnswers(full, config)).toMatchObject({
+      phone: "+4915123456789",
+      originCountry: "UA",
+      residenceStatus: "ukraine24",
+      arrivalYear: 2022,
+    });
+    expect(completeAnswers({ ...full, contactModes: ["video"] }, config)?.phone).toBeUndefined();
+    // an existing client was not asked: nothing of "about you" is submitted, whatever the draft holds
+    const existing = completeAnswers({ ...full, askAbout: false }, config);
+    expect(existing?.originCountry).toBeUndefined();
+    expect(existing?.arrivalYear).toBeUndefined();
+  });
+
+  it("the summary of an existing client has no 'about you' section", () => {
+    const v = viewOf(at("summary", { ...complete, askAbout: false }), config);
+    expect(v.kind === "summary" && v.sections).not.toContain("about");
+    expect(initialState({ askAbout: false }).draft.askAbout).toBe(false);
+    expect(initialState().draft.askAbout).toBe(true);
+  });
+});
+
+describe("validatePhone and parseYear", () => {
+  const phones: [string, string | undefined][] = [
+    ["+49 151 23456789", "+4915123456789"],
+    ["(0521) 51-2345", "+49521512345"],
+    ["0049 521 512345", "+49521512345"],
+    ["+963 944 123 456", "+963944123456"],
+    ["0151", undefined],
+    ["+49 15", undefined],
+    ["12345678", undefined],
+    ["+1234567890123456", undefined],
+    ["0151 2345 678x", undefined],
+    ["https://t.me/x", undefined],
+  ];
+  it.each(phones)("%s → %s", (text, phone) => {
+    const v = validatePhone(text);
+    expect(v.ok ? v.phone : undefined).toBe(phone);
+  });
+  const years: [string, number | undefined][] = [
+    ["2019", 2019],
+    [" ٢٠١٩ ", 2019],
+    ["۱۳۹۸", undefined], // a Persian calendar year is not one we can take
+    ["1949", undefined],
+    ["2027", undefined],
+    ["19", undefined],
+  ];
+  it.each(years)("year %s → %s", (text, year) => expect(parseYear(text, 2026)).toBe(year));
 });

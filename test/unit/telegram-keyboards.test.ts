@@ -7,6 +7,7 @@ import {
   initialState,
   type QuestionStep,
   STEPS,
+  sectionsFor,
   viewOf,
 } from "../../src/modules/intake/flow.ts";
 import { CALLBACK_DATA_MAX_BYTES, createCallbackCodec } from "../../src/telegram/callback-data.ts";
@@ -152,7 +153,10 @@ describe("question keyboards", () => {
     "every button of every step fits in 64 bytes (%s)",
     async (file) => {
       const org = await loadOrganisation(file);
-      const config: FlowConfig = { districtIds: org.regions.flatMap((r) => r.districts.map((d) => d.id)) };
+      const config: FlowConfig = {
+        districtIds: org.regions.flatMap((r) => r.districts.map((d) => d.id)),
+        thisYear: 2026,
+      };
       for (const step of STEPS.filter((s) => s !== "summary") as QuestionStep[]) {
         const v = viewOf({ ...initialState(), step }, config);
         if (v.kind !== "question") throw new Error("question expected");
@@ -166,7 +170,7 @@ describe("question keyboards", () => {
     },
   );
 
-  const config: FlowConfig = { districtIds: ["mitte", "heepen"] };
+  const config: FlowConfig = { districtIds: ["mitte", "heepen"], thisYear: 2026 };
 
   it("a multi-select step: toggles with marks, then back, none and done", () => {
     const v = viewOf(
@@ -204,6 +208,29 @@ describe("question keyboards", () => {
     expect(buttons(k)[0]!.text).toBe(`${MARK.suggested}district.heepen`);
   });
 
+  it("the country step: countries two per row, 'other' on a row of its own, then back and skip", () => {
+    const v = viewOf({ ...initialState(), step: "origin" }, config);
+    if (v.kind !== "question") throw new Error();
+    const k = questionKeyboard(v, { t, sign, label });
+    expect(k.inline_keyboard[0]!.map((b) => (b as { text: string }).text)).toEqual([
+      "origin.UA",
+      "origin.SY",
+    ]);
+    const rows = k.inline_keyboard.map((r) => r.length);
+    // 19 countries: nine full rows and one of one, then "other", then the controls
+    expect(rows).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 2]);
+    expect(payloads(k).slice(-3)).toEqual(["i:or:c:other", "i:or:b", "i:or:s"]);
+  });
+
+  it("the year step: years four per row, then 'earlier' and 'don't know' on rows of their own", () => {
+    const v = viewOf({ ...initialState(), step: "arrival" }, config);
+    if (v.kind !== "question") throw new Error();
+    const k = questionKeyboard(v, { t, sign, label });
+    expect(k.inline_keyboard.map((r) => r.length)).toEqual([4, 4, 1, 1, 2]);
+    expect(payloads(k)[0]).toBe("i:ar:c:2026");
+    expect(payloads(k).slice(-4)).toEqual(["i:ar:c:earlier", "i:ar:c:unknown", "i:ar:b", "i:ar:s"]);
+  });
+
   it("the name step offers back and skip only", () => {
     const v = viewOf({ ...initialState(), step: "name" }, config);
     if (v.kind !== "question") throw new Error();
@@ -220,8 +247,13 @@ describe("question keyboards", () => {
       "i:sm:e:support",
       "i:sm:e:contact",
       "i:sm:e:name",
+      "i:sm:e:about",
       "i:sm:b",
       "i:sm:x",
     ]);
+    // an existing client's summary has no "about you" section to edit
+    expect(payloads(summaryKeyboard(t, sign, sectionsFor({ askAbout: false })))).not.toContain(
+      "i:sm:e:about",
+    );
   });
 });

@@ -20,6 +20,10 @@ export interface CaseFile {
   phone: string | null;
   locale: string;
   originCountry: string | null;
+  residenceStatus: string | null;
+  arrivalYear: number | null;
+  /** the person said "earlier": they came before this year */
+  arrivedBefore: number | null;
   persons: number;
   household: { kind: string; adults: number; children: number; birthYears: number[] };
   districtId: string;
@@ -132,6 +136,9 @@ export class CaseFileService {
       phone: showContact ? this.decrypt(c.client.phone) : null,
       locale: c.client.locale,
       originCountry: c.client.originCountry,
+      residenceStatus: c.client.residenceStatus,
+      arrivalYear: c.client.arrivalYear,
+      arrivedBefore: c.client.arrivedBefore,
       persons: c.persons,
       household: {
         kind: c.intake.household,

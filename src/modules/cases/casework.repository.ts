@@ -94,6 +94,19 @@ export class CaseworkRepository {
     );
   }
 
+  /** What the person told about themselves (intake 12.1), as a case manager corrected or added it. */
+  async setClientAbout(
+    clientId: string,
+    about: {
+      originCountry: string | null;
+      residenceStatus: string | null;
+      arrivalYear: number | null;
+      arrivedBefore?: null;
+    },
+  ): Promise<void> {
+    await this.db.client.update({ where: { id: clientId }, data: about });
+  }
+
   async setNextContact(caseId: string, at: Date): Promise<void> {
     await this.db.case.update({ where: { id: caseId }, data: { nextContactAt: at } });
   }
@@ -291,6 +304,9 @@ export class CaseworkRepository {
             displayName: true,
             phone: true,
             originCountry: true,
+            residenceStatus: true,
+            arrivalYear: true,
+            arrivedBefore: true,
             household: { select: { role: true, birthYear: true } },
             consents: {
               orderBy: { decidedAt: "asc" },

@@ -72,6 +72,29 @@ export type SpokenLanguage = (typeof SPOKEN_LANGUAGES)[number];
 
 export const HOUSEHOLD_KINDS = ["single", "family"] as const;
 
+/**
+ * Residence status categories of the handbook, coarse on purpose (no file numbers, no dates): asylum
+ * procedure, recognised refugee, subsidiary protection, temporary protection for Ukraine (§ 24
+ * AufenthG), EU citizen, family reunification, work or study, other / don't know.
+ */
+export const RESIDENCE_STATUSES = [
+  "asylum",
+  "refugee",
+  "subsidiary",
+  "ukraine24",
+  "eu",
+  "family",
+  "work_study",
+  "other",
+] as const;
+export type ResidenceStatus = (typeof RESIDENCE_STATUSES)[number];
+
+/** The earliest year of arrival anyone can type (older answers are typos). */
+export const ARRIVAL_YEAR_MIN = 1950;
+
+/** A phone number as stored: international format, "+" and 7 to 15 digits (E.164). */
+export const PHONE_E164 = /^\+[1-9]\d{6,14}$/;
+
 export const intakeAnswersSchema = z
   .object({
     household: z.enum(HOUSEHOLD_KINDS),
@@ -87,10 +110,32 @@ export const intakeAnswersSchema = z
     timesOfDay: z.array(z.enum(TIMES_OF_DAY)).min(1),
     /** optional first name or pseudonym: personal, encrypted at rest */
     displayName: z.string().trim().min(1).max(64).optional(),
+    // the optional "about you" steps (issue 12.1): each may be skipped, and for a client who already
+    // had an intake they are not asked at all, so undefined means "not given", never "none"
+    /** ISO 3166-1 alpha-2 (see countries.ts) */
+    originCountry: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .optional(),
+    residenceStatus: z.enum(RESIDENCE_STATUSES).optional(),
+    /** the year the person came to Germany, or … */
+    arrivalYear: z.int().min(ARRIVAL_YEAR_MIN).max(2100).optional(),
+    /** … "earlier" than the oldest year offered: they came before this year */
+    arrivedBefore: z.int().min(ARRIVAL_YEAR_MIN).max(2100).optional(),
+    /** personal, encrypted at rest; only asked when phone contact was chosen */
+    phone: z.string().regex(PHONE_E164).optional(),
   })
   .refine((a) => a.household !== "single" || (a.adults === 1 && a.children === 0), {
     message: "a single household has one adult and no children",
     path: ["household"],
+  })
+  .refine((a) => a.arrivalYear === undefined || a.arrivedBefore === undefined, {
+    message: "a year of arrival or 'earlier than', not both",
+    path: ["arrivalYear"],
+  })
+  .refine((a) => a.phone === undefined || a.contactModes.includes("phone"), {
+    message: "a phone number only with phone contact",
+    path: ["phone"],
   });
 export type IntakeAnswers = z.infer<typeof intakeAnswersSchema>;
 

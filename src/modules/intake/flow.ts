@@ -2,13 +2,16 @@
 // what to show, no I/O, no clock, no randomness. The Telegram layer persists the state (Conversation
 // row) after every event, so a restart or a week of silence resumes exactly where the person stopped.
 //
-// Steps, in order (adults/children only for a family):
+// Steps, in order (adults/children only for a family, phone only with phone contact, origin/status/
+// arrival only in a client's first questionnaire: existing clients are not asked again):
 //   household → adults → children → district → topics → urgency → languages → support → contact
-//   → times → name → summary
+//   → phone → times → name → origin → status → arrival → summary
+// The last three ("about you") and phone and name are optional: each can be skipped.
 // From the summary a section can be edited; the flow then walks that section's steps and comes back
 // to the summary. "back" goes to the previous step (inside an edited section, or back to the summary).
 import { z } from "zod";
 import {
+  ARRIVAL_YEAR_MIN,
   CLIENT_LOCALES,
   type ClientLocale,
   CONTACT_MODES,
@@ -16,12 +19,15 @@ import {
   HOUSEHOLD_KINDS,
   type IntakeAnswers,
   intakeAnswersSchema,
+  PHONE_E164,
+  RESIDENCE_STATUSES,
   SPOKEN_LANGUAGES,
   type SpokenLanguage,
   TIMES_OF_DAY,
   TOPICS,
   URGENCY_SIGNALS,
 } from "./answers.ts";
+import { COMMON_ORIGINS, isCountryCode, matchCountry } from "./countries.ts";
 
 export const STEPS = [
   "household",
@@ -33,8 +39,12 @@ export const STEPS = [
   "languages",
   "support",
   "contact",
+  "phone",
   "times",
   "name",
+  "origin",
+  "status",
+  "arrival",
   "summary",
 ] as const;
 export type Step = (typeof STEPS)[number];
@@ -51,8 +61,12 @@ export const STEP_CODES: Readonly<Record<Step, string>> = {
   languages: "la",
   support: "su",
   contact: "co",
+  phone: "ph",
   times: "ti",
   name: "na",
+  origin: "or",
+  status: "rs",
+  arrival: "ar",
   summary: "sm",
 };
 export const stepOfCode = (code: string): Step | undefined =>
@@ -66,8 +80,9 @@ export const SECTIONS = {
   urgency: ["urgency"],
   languages: ["languages"],
   support: ["support"],
-  contact: ["contact", "times"],
+  contact: ["contact", "phone", "times"],
   name: ["name"],
+  about: ["origin", "status", "arrival"],
 } as const satisfies Record<string, readonly QuestionStep[]>;
 export type Section = keyof typeof SECTIONS;
 export const SECTION_LIST = Object.keys(SECTIONS) as Section[];
@@ -76,17 +91,27 @@ export const isSection = (s: string): s is Section => (SECTION_LIST as string[])
 export const sectionOf = (step: QuestionStep): Section =>
   SECTION_LIST.find((s) => (SECTIONS[s] as readonly string[]).includes(step))!;
 
+/** The sections this questionnaire has: "about you" only when it is asked (see Draft.askAbout). */
+export const sectionsFor = (d: Pick<Draft, "askAbout"> | undefined): Section[] =>
+  d?.askAbout === false ? SECTION_LIST.filter((s) => s !== "about") : SECTION_LIST;
+
 /** "Question n of total" counts sections, so a single person and a family see the same total. */
-export const progressOf = (step: QuestionStep): { n: number; total: number } => ({
-  n: SECTION_LIST.indexOf(sectionOf(step)) + 1,
-  total: SECTION_LIST.length,
-});
+export const progressOf = (step: QuestionStep, d?: Pick<Draft, "askAbout">): { n: number; total: number } => {
+  const sections = sectionsFor(d);
+  return { n: sections.indexOf(sectionOf(step)) + 1, total: sections.length };
+};
 
 export const MAX_PERSONS_PER_ROLE = 20;
 export const NAME_MAX_CHARS = 64;
 /** Counts offered as buttons; larger numbers can be typed. */
 export const ADULT_BUTTONS = ["1", "2", "3", "4", "5", "6"] as const;
 export const CHILDREN_BUTTONS = ["0", "1", "2", "3", "4", "5", "6"] as const;
+/** Years of arrival offered as buttons: this year and the ones before; older ones are "earlier". */
+export const ARRIVAL_YEAR_BUTTONS = 8;
+/** The buttons of the country step besides the countries: "not in the list, I will type it". */
+export const ORIGIN_OTHER = "other";
+export const ARRIVAL_EARLIER = "earlier";
+export const ARRIVAL_UNKNOWN = "unknown";
 
 // ── state ─────────────────────────────────────────────────────────────────────────────────────────
 
@@ -105,6 +130,22 @@ export const draftSchema = z.object({
   timesOfDay: z.array(z.enum(TIMES_OF_DAY)).default([]),
   /** personal: the repository encrypts it at rest */
   displayName: z.string().min(1).max(NAME_MAX_CHARS).optional(),
+  /** personal, E.164: the repository encrypts it at rest */
+  phone: z.string().regex(PHONE_E164).optional(),
+  /** false for a client who had an intake before: the "about you" steps are not asked again */
+  askAbout: z.boolean().default(true),
+  originCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
+  /** the countries a typed name may mean, offered as buttons instead of the common ones */
+  originCandidates: z
+    .array(z.string().regex(/^[A-Z]{2}$/))
+    .max(10)
+    .default([]),
+  residenceStatus: z.enum(RESIDENCE_STATUSES).optional(),
+  arrivalYear: z.int().min(ARRIVAL_YEAR_MIN).max(2100).optional(),
+  arrivedBefore: z.int().min(ARRIVAL_YEAR_MIN).max(2100).optional(),
 });
 export type Draft = z.infer<typeof draftSchema>;
 
@@ -121,6 +162,8 @@ export type FlowState = z.infer<typeof flowStateSchema>;
 export interface FlowConfig {
   /** district ids of the organisation file, in display order */
   districtIds: readonly string[];
+  /** the current year (the caller's clock; the flow has none), for the year-of-arrival buttons */
+  thisYear: number;
 }
 
 // ── events and results ────────────────────────────────────────────────────────────────────────────
@@ -148,6 +191,11 @@ export const FLOW_ERRORS = [
   "unknown_option",
   "not_possible_here",
   "incomplete",
+  "country_type",
+  "country_not_found",
+  "country_pick",
+  "phone_invalid",
+  "year_invalid",
 ] as const;
 export type FlowError = (typeof FLOW_ERRORS)[number];
 
@@ -161,6 +209,7 @@ export type View =
   | {
       kind: "question";
       step: QuestionStep;
+      progress: { n: number; total: number };
       options: ViewOption[];
       multi: boolean;
       canBack: boolean;
@@ -169,7 +218,7 @@ export type View =
       canDone: boolean;
       acceptsText: boolean;
     }
-  | { kind: "summary"; answers: IntakeAnswers };
+  | { kind: "summary"; answers: IntakeAnswers; sections: Section[] };
 
 export interface FlowResult {
   state: FlowState;
@@ -199,7 +248,9 @@ export function spokenLanguageOf(locale: ClientLocale): SpokenLanguage {
   return locale === "de-simple" ? "de" : locale;
 }
 
-export function initialState(opts: { locale?: ClientLocale; suggestedDistrictId?: string } = {}): FlowState {
+export function initialState(
+  opts: { locale?: ClientLocale; suggestedDistrictId?: string; askAbout?: boolean } = {},
+): FlowState {
   const locale =
     opts.locale && (CLIENT_LOCALES as readonly string[]).includes(opts.locale) ? opts.locale : undefined;
   return {
@@ -214,9 +265,13 @@ export function initialState(opts: { locale?: ClientLocale; suggestedDistrictId?
       existingSupport: [],
       contactModes: [],
       timesOfDay: [],
+      askAbout: opts.askAbout ?? true,
+      originCandidates: [],
     },
   };
 }
+
+const wantsPhone = (d: Draft): boolean => d.contactModes.includes("phone");
 
 function next(step: QuestionStep, d: Draft): Step {
   switch (step) {
@@ -226,6 +281,10 @@ function next(step: QuestionStep, d: Draft): Step {
       return "children";
     case "children":
       return "district";
+    case "contact":
+      return wantsPhone(d) ? "phone" : "times";
+    case "name":
+      return d.askAbout ? "origin" : "summary";
     default:
       return STEPS[STEPS.indexOf(step) + 1]!;
   }
@@ -237,6 +296,10 @@ function previous(step: Step, d: Draft): Step | undefined {
       return undefined;
     case "district":
       return d.household === "family" ? "children" : "household";
+    case "times":
+      return wantsPhone(d) ? "phone" : "contact";
+    case "summary":
+      return d.askAbout ? "arrival" : "name";
     default:
       return STEPS[STEPS.indexOf(step) - 1];
   }
@@ -257,6 +320,18 @@ export function completeAnswers(d: Draft, config?: FlowConfig): IntakeAnswers | 
     contactModes: d.contactModes,
     timesOfDay: d.timesOfDay,
     ...(d.displayName ? { displayName: d.displayName } : {}),
+    // a number given for phone contact is dropped when phone contact is no longer chosen
+    ...(d.phone && wantsPhone(d) ? { phone: d.phone } : {}),
+    ...(d.askAbout
+      ? {
+          ...(d.originCountry && isCountryCode(d.originCountry) ? { originCountry: d.originCountry } : {}),
+          ...(d.residenceStatus ? { residenceStatus: d.residenceStatus } : {}),
+          ...(d.arrivalYear !== undefined ? { arrivalYear: d.arrivalYear } : {}),
+          ...(d.arrivedBefore !== undefined && d.arrivalYear === undefined
+            ? { arrivedBefore: d.arrivedBefore }
+            : {}),
+        }
+      : {}),
   });
   if (!parsed.success) return undefined;
   if (parsed.data.household === "family" && parsed.data.adults + parsed.data.children < 2) return undefined;
@@ -307,11 +382,12 @@ export function viewOf(state: FlowState, config: FlowConfig): View {
     const answers = completeAnswers(d, config);
     // normalize() keeps this from happening; fail loudly rather than show a broken summary
     if (!answers) throw new Error("summary view of an incomplete draft");
-    return { kind: "summary", answers };
+    return { kind: "summary", answers, sections: sectionsFor(d) };
   }
   const base = {
     kind: "question" as const,
     step,
+    progress: progressOf(step, d),
     multi: false,
     canBack: previous(step, d) !== undefined || state.editing,
     canSkip: false,
@@ -347,7 +423,33 @@ export function viewOf(state: FlowState, config: FlowConfig): View {
       };
     }
     case "name":
+    case "phone":
       return { ...base, options: [], canSkip: true, acceptsText: true };
+    case "origin": {
+      const countries: string[] = d.originCandidates.length ? [...d.originCandidates] : [...COMMON_ORIGINS];
+      if (d.originCountry && !countries.includes(d.originCountry)) countries.unshift(d.originCountry);
+      return {
+        ...base,
+        options: [...single(countries, d.originCountry), { value: ORIGIN_OTHER, selected: false }],
+        canSkip: true,
+        acceptsText: true,
+      };
+    }
+    case "status":
+      return { ...base, options: single(RESIDENCE_STATUSES, d.residenceStatus), canSkip: true };
+    case "arrival": {
+      const years = arrivalYears(config.thisYear);
+      const values = years.map(String);
+      if (d.arrivalYear !== undefined && !years.includes(d.arrivalYear)) values.push(String(d.arrivalYear));
+      const chosen =
+        d.arrivalYear !== undefined ? String(d.arrivalYear) : d.arrivedBefore ? ARRIVAL_EARLIER : undefined;
+      return {
+        ...base,
+        options: single([...values, ARRIVAL_EARLIER, ARRIVAL_UNKNOWN], chosen),
+        canSkip: true,
+        acceptsText: true,
+      };
+    }
     default: {
       const m = MULTI[step];
       const chosen = d[m.field] as readonly string[];
@@ -362,6 +464,10 @@ export function viewOf(state: FlowState, config: FlowConfig): View {
   }
 }
 
+/** This year and the ones before it, newest first. */
+export const arrivalYears = (thisYear: number): number[] =>
+  Array.from({ length: ARRIVAL_YEAR_BUTTONS }, (_, i) => thisYear - i);
+
 function withExtra(buttons: readonly string[], current: number | undefined): string[] {
   const values = [...buttons];
   if (current !== undefined && !values.includes(String(current))) values.push(String(current));
@@ -375,11 +481,42 @@ for (let i = 0; i < 10; i++) {
   DIGITS[String.fromCharCode(0xff10 + i)] = String(i); // full width
 }
 
+const asciiDigits = (text: string): string =>
+  text.replace(/[\u0660-\u0669\u06f0-\u06f9\uff10-\uff19]/g, (c) => DIGITS[c] ?? c);
+
 /** A count typed by a person: "3", " 3 ", "٣", "۳". */
 export function parseCount(text: string): number | undefined {
-  const ascii = text.trim().replace(/[\u0660-\u0669\u06f0-\u06f9\uff10-\uff19]/g, (c) => DIGITS[c] ?? c);
+  const ascii = asciiDigits(text.trim());
   if (!/^\d{1,3}$/.test(ascii)) return undefined;
   return Number(ascii);
+}
+
+/** A year of arrival typed by a person ("2019", "٢٠١٩"), from ARRIVAL_YEAR_MIN to this year. */
+export function parseYear(text: string, thisYear: number): number | undefined {
+  const ascii = asciiDigits(text.trim());
+  if (!/^\d{4}$/.test(ascii)) return undefined;
+  const y = Number(ascii);
+  return y >= ARRIVAL_YEAR_MIN && y <= thisYear ? y : undefined;
+}
+
+/**
+ * A phone number as people type it, in international form (E.164). Spaces, dashes, dots, slashes and
+ * brackets are ignored; "00" is the international prefix; a leading single 0 is a German number
+ * (+49), as the counselling happens in Germany. Letters, or too few or too many digits, are refused.
+ */
+export function validatePhone(text: string): { ok: true; phone: string } | { ok: false; error: FlowError } {
+  const compact = asciiDigits(text.trim())
+    .replace(/^\+\s*/, "+")
+    .replace(/[\s\-./()\u00a0]/g, "");
+  let phone: string;
+  if (/^\+\d+$/.test(compact)) phone = compact;
+  else if (/^00\d+$/.test(compact)) phone = `+${compact.slice(2)}`;
+  else if (/^0[1-9]\d+$/.test(compact)) phone = `+49${compact.slice(1)}`;
+  else return { ok: false, error: "phone_invalid" };
+  // German numbers have at least 10 digits with the country code (+49 30 123456)
+  if (!PHONE_E164.test(phone) || (phone.startsWith("+49") && phone.length < 11))
+    return { ok: false, error: "phone_invalid" };
+  return { ok: true, phone };
 }
 
 const NAME = /^[\p{L}\p{M}](?:[\p{L}\p{M}' .\u2019-]*[\p{L}\p{M}.])?$/u;
@@ -430,7 +567,7 @@ export function reduce(config: FlowConfig, current: FlowState, event: FlowEvent)
         return goTo(SECTIONS[event.section][0], d, true);
       }
       case "back":
-        return goTo("name", d, false);
+        return goTo(previous("summary", d)!, d, false);
       case "submit": {
         const answers = completeAnswers(d, config);
         if (!answers) return goTo(firstIncompleteStep(d, config), d, false);
@@ -479,6 +616,61 @@ export function reduce(config: FlowConfig, current: FlowState, event: FlowEvent)
       if (event.type !== "choose") return stay("not_possible_here");
       if (!config.districtIds.includes(event.value)) return stay("unknown_option");
       return advance({ ...d, districtId: event.value });
+    }
+    case "phone": {
+      if (event.type === "skip") {
+        const { phone: _dropped, ...rest } = d;
+        return advance(rest);
+      }
+      if (event.type !== "text") return stay("not_possible_here");
+      const v = validatePhone(event.text);
+      if (!v.ok) return stay(v.error);
+      return advance({ ...d, phone: v.phone });
+    }
+    case "origin": {
+      if (event.type === "skip") {
+        const { originCountry: _dropped, ...rest } = d;
+        return advance({ ...rest, originCandidates: [] });
+      }
+      if (event.type === "choose") {
+        if (event.value === ORIGIN_OTHER) return stay("country_type");
+        if (!isCountryCode(event.value)) return stay("unknown_option");
+        return advance({ ...d, originCountry: event.value, originCandidates: [] });
+      }
+      if (event.type !== "text") return stay("not_possible_here");
+      // only the code is kept: what was typed never enters the draft
+      const m = matchCountry(event.text);
+      if (m.code) return advance({ ...d, originCountry: m.code, originCandidates: [] });
+      if (m.candidates.length === 0) return stay("country_not_found");
+      // the same question again, in a new message, with the countries the text may mean as buttons
+      return {
+        ...goTo(step, { ...d, originCandidates: m.candidates }, state.editing),
+        error: "country_pick",
+      };
+    }
+    case "status": {
+      if (event.type === "skip") {
+        const { residenceStatus: _dropped, ...rest } = d;
+        return advance(rest);
+      }
+      if (event.type === "text") return stay("use_buttons");
+      if (event.type !== "choose") return stay("not_possible_here");
+      const value = RESIDENCE_STATUSES.find((v) => v === event.value);
+      if (!value) return stay("unknown_option");
+      return advance({ ...d, residenceStatus: value });
+    }
+    case "arrival": {
+      const { arrivalYear: _y, arrivedBefore: _b, ...rest } = d;
+      if (event.type === "skip") return advance(rest);
+      if (event.type === "choose" && event.value === ARRIVAL_UNKNOWN) return advance(rest);
+      if (event.type === "choose" && event.value === ARRIVAL_EARLIER) {
+        const years = arrivalYears(config.thisYear);
+        return advance({ ...rest, arrivedBefore: years[years.length - 1]! });
+      }
+      if (event.type !== "choose" && event.type !== "text") return stay("not_possible_here");
+      const y = parseYear(event.type === "choose" ? event.value : event.text, config.thisYear);
+      if (y === undefined) return stay(event.type === "choose" ? "unknown_option" : "year_invalid");
+      return advance({ ...rest, arrivalYear: y });
     }
     case "name": {
       if (event.type === "skip") {

@@ -1,6 +1,7 @@
 // Persistence of the intake: the resumable conversation (Conversation row: step + draft JSON), the
 // submitted Intake, and the few Client fields the Telegram front door keeps (locale, status message).
-// The draft may hold a first name: it is encrypted with the field cipher before it touches the table.
+// The draft may hold a first name and a phone number: both are encrypted with the field cipher before
+// they touch the table.
 import type { Db } from "../../db/client.ts";
 import { Prisma } from "../../generated/prisma/client.ts";
 import type { FieldCipher } from "../../privacy/crypto.ts";
@@ -33,12 +34,16 @@ export class IntakeRepository {
 
   /** The JSON stored in Conversation.draft: the flow state with the name encrypted. */
   serialize(state: FlowState): Prisma.InputJsonValue {
-    const { displayName, ...draft } = state.draft;
+    const { displayName, phone, ...draft } = state.draft;
     return {
       v: 1,
       editing: state.editing,
       ...(state.messageId ? { messageId: state.messageId } : {}),
-      draft: { ...draft, ...(displayName ? { displayNameEnc: this.cipher.encrypt(displayName) } : {}) },
+      draft: {
+        ...draft,
+        ...(displayName ? { displayNameEnc: this.cipher.encrypt(displayName) } : {}),
+        ...(phone ? { phoneEnc: this.cipher.encrypt(phone) } : {}),
+      },
     } as Prisma.InputJsonValue;
   }
 
@@ -52,20 +57,22 @@ export class IntakeRepository {
     if (!step.startsWith(`${CONVERSATION_FLOW}:`) || typeof json !== "object" || json === null)
       return undefined;
     const raw = json as { editing?: unknown; messageId?: unknown; draft?: Record<string, unknown> };
-    const { displayNameEnc, ...draft } = raw.draft ?? {};
-    let displayName: string | undefined;
-    if (typeof displayNameEnc === "string") {
+    const { displayNameEnc, phoneEnc, ...draft } = raw.draft ?? {};
+    const open = (enc: unknown): string | undefined => {
+      if (typeof enc !== "string") return undefined;
       try {
-        displayName = this.cipher.decrypt(displayNameEnc);
+        return this.cipher.decrypt(enc);
       } catch {
-        displayName = undefined; // the key is gone: ask again rather than fail
+        return undefined; // the key is gone: ask again rather than fail
       }
-    }
+    };
+    const displayName = open(displayNameEnc);
+    const phone = open(phoneEnc);
     const parsed = flowStateSchema.safeParse({
       step: step.slice(CONVERSATION_FLOW.length + 1),
       editing: raw.editing,
       messageId: raw.messageId,
-      draft: { ...draft, ...(displayName ? { displayName } : {}) },
+      draft: { ...draft, ...(displayName ? { displayName } : {}), ...(phone ? { phone } : {}) },
     });
     return parsed.success ? parsed.data : undefined;
   }
@@ -117,8 +124,10 @@ export class IntakeRepository {
   // ── submit ──
 
   /**
-   * One transaction: the Intake row (enums only), the client's district and encrypted name, and the
-   * end of the conversation. Throws AlreadySubmittedError when the conversation is gone (double tap).
+   * One transaction: the Intake row (enums only), the client's district and encrypted name, what the
+   * person told about themselves (country, status category, year of arrival: only the answers given,
+   * so a skipped or not asked step keeps what a case manager may have filled in; the phone number
+   * encrypted), and the end of the conversation. Throws AlreadySubmittedError when the conversation is gone (double tap).
    * The reference code is unique; a collision is retried with a new code.
    */
   async submit(args: {
@@ -141,6 +150,11 @@ export class IntakeRepository {
             data: {
               districtId: a.districtId,
               displayName: a.displayName ? this.cipher.encrypt(a.displayName) : null,
+              ...(a.phone ? { phone: this.cipher.encrypt(a.phone) } : {}),
+              ...(a.originCountry ? { originCountry: a.originCountry } : {}),
+              ...(a.residenceStatus ? { residenceStatus: a.residenceStatus } : {}),
+              ...(a.arrivalYear !== undefined ? { arrivalYear: a.arrivalYear, arrivedBefore: null } : {}),
+              ...(a.arrivedBefore !== undefined ? { arrivedBefore: a.arrivedBefore, arrivalYear: null } : {}),
               lastSeenAt: now,
             },
             select: { source: true },
@@ -172,6 +186,11 @@ export class IntakeRepository {
       }
     }
     throw new Error("no free reference code after 8 attempts");
+  }
+
+  /** Whether the client ever submitted a questionnaire (then the "about you" steps are not asked). */
+  async hasIntake(clientId: string): Promise<boolean> {
+    return (await this.db.intake.count({ where: { clientId } })) > 0;
   }
 
   async latestIntake(

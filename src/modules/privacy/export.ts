@@ -35,6 +35,9 @@ export interface ClientExport {
     telegramChatId: string | null;
     districtId: string | null;
     originCountry: string | null;
+    residenceStatus: string | null;
+    arrivalYear: number | null;
+    arrivedBefore: number | null;
     source: string | null;
     createdAt: string;
     lastSeenAt: string;
@@ -148,6 +151,9 @@ export async function exportClientData(
       telegramChatId: c.telegramChatId?.toString() ?? null,
       districtId: c.districtId,
       originCountry: c.originCountry,
+      residenceStatus: c.residenceStatus,
+      arrivalYear: c.arrivalYear,
+      arrivedBefore: c.arrivedBefore,
       source: c.source,
       createdAt: c.createdAt.toISOString(),
       lastSeenAt: c.lastSeenAt.toISOString(),
@@ -296,6 +302,9 @@ export function exportMessages(
     kv("locale", doc.client.locale),
     kv("districtId", doc.client.districtId),
     kv("originCountry", doc.client.originCountry),
+    kv("residenceStatus", doc.client.residenceStatus),
+    kv("arrivalYear", doc.client.arrivalYear),
+    kv("arrivedBefore", doc.client.arrivedBefore),
     kv("source", doc.client.source),
     kv("createdAt", doc.client.createdAt),
     kv("lastSeenAt", doc.client.lastSeenAt),

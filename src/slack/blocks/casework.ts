@@ -19,6 +19,8 @@ import {
   REFERRAL_PURPOSES,
 } from "../../modules/cases/codes.ts";
 import { STAFF_CLOSURE_REASONS } from "../../modules/cases/phases.ts";
+import { ARRIVAL_YEAR_MIN, RESIDENCE_STATUSES } from "../../modules/intake/answers.ts";
+import { COMMON_ORIGINS, countryName } from "../../modules/intake/countries.ts";
 import { slackEscape as esc } from "../escape.ts";
 import { clip, fmtDate, fmtDateTime, type T } from "./common.ts";
 
@@ -33,6 +35,7 @@ export const CASEWORK_IDS = {
   close: "cw_close",
   nextContact: "cw_next",
   conference: "cw_conf",
+  about: "cw_about",
   referralStatus: "cw_referral_status",
   views: {
     file: "cw_file",
@@ -42,6 +45,7 @@ export const CASEWORK_IDS = {
     closure: "cw_closure_modal",
     nextContact: "cw_next_modal",
     conference: "cw_conf_modal",
+    about: "cw_about_modal",
   },
   blocks: {
     complete: "cw_complete",
@@ -68,6 +72,10 @@ export const CASEWORK_IDS = {
     confGoalArea: "cw_conf_goal_area",
     confGoalDue: "cw_conf_goal_due",
     confGoalResponsible: "cw_conf_goal_responsible",
+    aboutCountry: "cw_about_country",
+    aboutCountryText: "cw_about_country_text",
+    aboutStatus: "cw_about_status",
+    aboutYear: "cw_about_year",
   },
 } as const;
 
@@ -138,6 +146,7 @@ export function caseFileModal(
         `*${t("casework:file.topics")}:* ${f.topics.map((x) => t(`cases:topics.${x}`, { defaultValue: x })).join(", ") || "—"}`,
         ...(f.urgency.length ? [`*${t("casework:file.urgency")}:* ${f.urgency.map(esc).join(", ")}`] : []),
         `*${t("casework:file.contact")}:* ${f.contactModes.map(esc).join(", ") || "—"}`,
+        `*${t("casework:file.about")}:* ${aboutLine(f, t, lng)}`,
       ].join("\n"),
     ),
     ctx(
@@ -165,6 +174,7 @@ export function caseFileModal(
     els.push(btn(t("casework:file.refer"), CASEWORK_IDS.refer, f.id));
     els.push(btn(t("casework:file.set_next_contact"), CASEWORK_IDS.nextContact, f.id));
     els.push(btn(t("casework:file.record_conference"), CASEWORK_IDS.conference, f.id));
+    els.push(btn(t("casework:file.set_about"), CASEWORK_IDS.about, f.id));
     if (f.may.close) els.push(btn(t("casework:file.close"), CASEWORK_IDS.close, f.id, "danger"));
     blocks.push({ type: "actions", block_id: "cw_file_actions", elements: els });
   }
@@ -376,6 +386,102 @@ export const date = (block_id: string, label: string): B => ({
   label: plain(label),
   element: { type: "datepicker", action_id: "v" },
 });
+
+/** Country of origin · residence status · in Germany since, "—" for what is not known. */
+export function aboutLine(
+  f: Pick<CaseFile, "originCountry" | "residenceStatus" | "arrivalYear" | "arrivedBefore">,
+  t: T,
+  lng: string,
+): string {
+  const since =
+    f.arrivalYear !== null
+      ? String(f.arrivalYear)
+      : f.arrivedBefore !== null
+        ? t("casework:about.before", { year: f.arrivedBefore })
+        : "—";
+  return [
+    f.originCountry ? esc(countryName(f.originCountry, lng)) : "—",
+    f.residenceStatus ? t(`casework:about.status.${f.residenceStatus}`) : "—",
+    `${t("casework:about.since")} ${since}`,
+  ].join(" · ");
+}
+
+/**
+ * Fill in or correct what the intake asks about the person (existing clients were never asked):
+ * the common countries as a menu, any other country typed (matched as in the bot), the status
+ * category, the year of arrival. Every field is optional; an emptied field clears it.
+ */
+export function aboutModal(f: CaseFile, t: T, lng: string): B {
+  const I = CASEWORK_IDS.blocks;
+  const common = COMMON_ORIGINS as readonly string[];
+  const countryOption = (c: string) => opt(countryName(c, lng), c);
+  const initialCountry = f.originCountry && common.includes(f.originCountry) ? f.originCountry : undefined;
+  const initialStatus = f.residenceStatus ?? undefined;
+  return modal(
+    CASEWORK_IDS.views.about,
+    t("casework:about.title"),
+    [
+      ctx(t("casework:about.intro")),
+      {
+        type: "input",
+        block_id: I.aboutCountry,
+        optional: true,
+        label: plain(t("casework:about.country")),
+        element: {
+          type: "static_select",
+          action_id: "v",
+          options: common.map(countryOption),
+          ...(initialCountry ? { initial_option: countryOption(initialCountry) } : {}),
+        },
+      },
+      {
+        type: "input",
+        block_id: I.aboutCountryText,
+        optional: true,
+        label: plain(t("casework:about.country_text")),
+        hint: plain(t("casework:about.country_text_hint")),
+        element: {
+          type: "plain_text_input",
+          action_id: "v",
+          max_length: 60,
+          ...(f.originCountry && !initialCountry ? { initial_value: countryName(f.originCountry, lng) } : {}),
+        },
+      },
+      {
+        type: "input",
+        block_id: I.aboutStatus,
+        optional: true,
+        label: plain(t("casework:about.status_label")),
+        element: {
+          type: "static_select",
+          action_id: "v",
+          options: RESIDENCE_STATUSES.map((s) => opt(t(`casework:about.status.${s}`), s)),
+          ...(initialStatus
+            ? { initial_option: opt(t(`casework:about.status.${initialStatus}`), initialStatus) }
+            : {}),
+        },
+      },
+      {
+        type: "input",
+        block_id: I.aboutYear,
+        optional: true,
+        label: plain(t("casework:about.year")),
+        ...(f.arrivedBefore !== null && f.arrivalYear === null
+          ? { hint: plain(t("casework:about.year_hint_before", { year: f.arrivedBefore })) }
+          : {}),
+        element: {
+          type: "number_input",
+          action_id: "v",
+          is_decimal_allowed: false,
+          min_value: String(ARRIVAL_YEAR_MIN),
+          ...(f.arrivalYear !== null ? { initial_value: String(f.arrivalYear) } : {}),
+        },
+      },
+    ],
+    f.id,
+    t,
+  );
+}
 
 /** When the case manager will next be in touch (monitoring, src/modules/cases/monitoring.ts). */
 export function nextContactModal(f: CaseFile, t: T): B {

@@ -11,7 +11,9 @@ import type { AreaInput, OutcomeInput } from "../../modules/cases/casework.ts";
 import { parseDay } from "../../modules/cases/casework.ts";
 import { LIFE_AREAS } from "../../modules/cases/codes.ts";
 import type { Actor } from "../../modules/cases/phases.ts";
+import { matchCountry } from "../../modules/intake/countries.ts";
 import {
+  aboutModal,
   areaBlock,
   assessmentModal,
   CASEWORK_IDS,
@@ -111,7 +113,7 @@ export async function onOpenFile(args: CaseworkArgs, deps: CaseworkDeps): Promis
   else await args.client.views.open({ trigger_id: trigger, view });
 }
 
-type Builder = (f: CaseFile, deps: CaseworkDeps, t: TFunction) => Record<string, unknown>;
+type Builder = (f: CaseFile, deps: CaseworkDeps, t: TFunction, lng: string) => Record<string, unknown>;
 const BUILDERS: Record<string, Builder> = {
   [CASEWORK_IDS.assess]: (f, _d, t) => assessmentModal(f, t),
   [CASEWORK_IDS.goal]: (f, d, t) => goalModal(f, d.partners, t),
@@ -120,18 +122,19 @@ const BUILDERS: Record<string, Builder> = {
   [CASEWORK_IDS.nextContact]: (f, _d, t) => nextContactModal(f, t),
   [CASEWORK_IDS.conference]: (f, d, t) =>
     conferenceModal(f, d.staff ?? [], d.partners, t, nowOf(d).toISOString().slice(0, 10)),
+  [CASEWORK_IDS.about]: (f, _d, t, lng) => aboutModal(f, t, lng),
 };
 
 /** The work buttons of the case file: push the matching modal on top of it. */
 export async function onWorkButton(args: CaseworkArgs, deps: CaseworkDeps): Promise<void> {
   await args.ack();
-  const { t, actor } = await who(deps, args.body.user?.id);
+  const { t, lng, actor } = await who(deps, args.body.user?.id);
   const a = args.body.actions?.[0];
   const trigger = args.body.trigger_id;
   const build = BUILDERS[a?.action_id ?? ""];
   if (!trigger || !build) return;
   const r = await loadFile(deps, a?.value ?? "", actor, t);
-  const view = "error" in r ? notice(t, r.error!) : build(r.file, deps, t);
+  const view = "error" in r ? notice(t, r.error!) : build(r.file, deps, t, lng);
   await args.client.views.push({ trigger_id: trigger, view });
 }
 
@@ -331,6 +334,46 @@ export async function onConferenceSubmitted(args: CaseworkArgs, deps: CaseworkDe
     await refreshRoot(args, deps, caseId, actor, t, lng);
 }
 
+/**
+ * The "about the person" modal: a typed country wins over the menu and must name one country (as in
+ * the bot's matcher), else the field says which ones it may mean; then the case file is refreshed.
+ */
+export async function onAboutSubmitted(args: CaseworkArgs, deps: CaseworkDeps): Promise<void> {
+  const { t, lng, actor } = await who(deps, args.body.user?.id);
+  if (!actor)
+    return args.ack({ response_action: "update", view: notice(t, t("casework:refused.not_staff")) });
+  const caseId = args.body.view?.private_metadata ?? "";
+  const I = CASEWORK_IDS.blocks;
+  const typed = str(args.body, I.aboutCountryText).trim();
+  let originCountry: string | null = str(args.body, I.aboutCountry) || null;
+  if (typed) {
+    const m = matchCountry(typed);
+    if (!m.code) {
+      const text = m.candidates.length
+        ? t("casework:about.country_ambiguous", { candidates: m.candidates.join(", ") })
+        : t("casework:about.country_unknown");
+      return args.ack({ response_action: "errors", errors: { [I.aboutCountryText]: text } });
+    }
+    originCountry = m.code;
+  }
+  const yearRaw = str(args.body, I.aboutYear).trim();
+  const arrivalYear = yearRaw ? Number(yearRaw) : null;
+  const r = await deps.casework.setAbout(caseId, actor, {
+    originCountry,
+    residenceStatus: str(args.body, I.aboutStatus) || null,
+    // a number input Slack did not check (an old client): not a year, said so in the field
+    arrivalYear: arrivalYear === null || Number.isFinite(arrivalYear) ? arrivalYear : Number.NaN,
+    ...(args.body.view?.id ? { idempotencyKey: `slack.view.${args.body.view.id}` } : {}),
+  });
+  const fields: Record<string, string> = {
+    country: typed ? I.aboutCountryText : I.aboutCountry,
+    status: I.aboutStatus,
+    year: I.aboutYear,
+  };
+  if (await answer(args, t, r, (k) => fields[k], I.aboutYear))
+    await refreshRoot(args, deps, caseId, actor, t, lng);
+}
+
 const REF_FIELDS: Record<string, string> = {
   partner: CASEWORK_IDS.blocks.refPartner,
   purpose: CASEWORK_IDS.blocks.refPurpose,
@@ -430,6 +473,7 @@ export function registerCaseworkListeners(
     CASEWORK_IDS.close,
     CASEWORK_IDS.nextContact,
     CASEWORK_IDS.conference,
+    CASEWORK_IDS.about,
   ])
     app.action(id, l(onWorkButton));
   app.action(CASEWORK_IDS.referralStatus, l(onReferralStatus));
@@ -439,4 +483,5 @@ export function registerCaseworkListeners(
   app.view(CASEWORK_IDS.views.closure, l(onClosureSubmitted));
   app.view(CASEWORK_IDS.views.nextContact, l(onNextContactSubmitted));
   app.view(CASEWORK_IDS.views.conference, l(onConferenceSubmitted));
+  app.view(CASEWORK_IDS.views.about, l(onAboutSubmitted));
 }

@@ -2,7 +2,17 @@
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { AppContext } from "../../app/feature.ts";
 import type { IntakeAnswers, SpokenLanguage } from "../../modules/intake/answers.ts";
-import { type Draft, progressOf, type QuestionStep, type View } from "../../modules/intake/flow.ts";
+import { countryLabel, countryName } from "../../modules/intake/countries.ts";
+import {
+  ARRIVAL_EARLIER,
+  ARRIVAL_UNKNOWN,
+  arrivalYears,
+  type Draft,
+  ORIGIN_OTHER,
+  progressOf,
+  type QuestionStep,
+  type View,
+} from "../../modules/intake/flow.ts";
 import type { BotContext } from "../context.ts";
 import {
   questionKeyboard,
@@ -18,10 +28,24 @@ export function districtName(app: AppContext, id: string): string {
 }
 
 /** The label of one option: names from the organisation file, languages in their own script, else i18n. */
-export function optionLabel(app: AppContext, t: Translate, step: QuestionStep, value: string): string {
+export function optionLabel(
+  app: AppContext,
+  t: Translate,
+  step: QuestionStep,
+  value: string,
+  locale: string,
+  thisYear: number,
+): string {
   switch (step) {
     case "adults":
     case "children":
+      return value;
+    case "origin":
+      return value === ORIGIN_OTHER ? t("intake.option.origin.other") : countryLabel(value, locale);
+    case "arrival":
+      if (value === ARRIVAL_EARLIER)
+        return t("intake.option.arrival.earlier", { year: arrivalYears(thisYear).at(-1) });
+      if (value === ARRIVAL_UNKNOWN) return t("intake.option.arrival.unknown");
       return value;
     case "district":
       return districtName(app, value);
@@ -32,8 +56,12 @@ export function optionLabel(app: AppContext, t: Translate, step: QuestionStep, v
   }
 }
 
-export function questionText(ctx: BotContext, step: QuestionStep): string {
-  const { n, total } = progressOf(step);
+export function questionText(
+  ctx: BotContext,
+  step: QuestionStep,
+  progress: { n: number; total: number },
+): string {
+  const { n, total } = progress;
   return `${tr(ctx, "intake.progress", { n, total })}\n${tr(ctx, `intake.question.${step}`)}`;
 }
 
@@ -46,7 +74,7 @@ export function questionMarkup(
   return questionKeyboard(view, {
     t,
     sign: signer(s),
-    label: (step, value) => optionLabel(s.app, t, step, value),
+    label: (step, value) => optionLabel(s.app, t, step, value, ctx.locale, s.flow.thisYear),
   });
 }
 
@@ -55,7 +83,7 @@ export function answerOf(ctx: BotContext, s: ClientServices, step: QuestionStep,
   const t = plainT(ctx);
   const list = (step: QuestionStep, values: readonly string[]) =>
     values.length
-      ? values.map((v) => optionLabel(s.app, t, step, v)).join(", ")
+      ? values.map((v) => optionLabel(s.app, t, step, v, ctx.locale, s.flow.thisYear)).join(", ")
       : plain(ctx, "intake.answer.none");
   switch (step) {
     case "household":
@@ -80,17 +108,39 @@ export function answerOf(ctx: BotContext, s: ClientServices, step: QuestionStep,
       return list(step, d.timesOfDay);
     case "name":
       return d.displayName ?? plain(ctx, "intake.answer.skipped");
+    case "phone":
+      return d.phone ?? plain(ctx, "intake.answer.skipped");
+    case "origin":
+      return d.originCountry ? countryName(d.originCountry, ctx.locale) : plain(ctx, "intake.answer.skipped");
+    case "status":
+      return d.residenceStatus
+        ? t(`intake.option.status.${d.residenceStatus}`)
+        : plain(ctx, "intake.answer.skipped");
+    case "arrival":
+      if (d.arrivalYear !== undefined) return String(d.arrivalYear);
+      if (d.arrivedBefore !== undefined) return t("intake.option.arrival.earlier", { year: d.arrivedBefore });
+      return plain(ctx, "intake.answer.skipped");
   }
 }
 
 /** A question after it was answered: the question, then the answer, no buttons. */
 export function answeredText(ctx: BotContext, s: ClientServices, step: QuestionStep, d: Draft): string {
-  return `${questionText(ctx, step)}\n\n${directed(`✅ <b>${escapeHtml(answerOf(ctx, s, step, d))}</b>`, ctx.locale)}`;
+  return `${questionText(ctx, step, progressOf(step, d))}\n\n${directed(`✅ <b>${escapeHtml(answerOf(ctx, s, step, d))}</b>`, ctx.locale)}`;
 }
 
-export function summaryText(ctx: BotContext, s: ClientServices, a: IntakeAnswers): string {
+export function summaryText(
+  ctx: BotContext,
+  s: ClientServices,
+  a: IntakeAnswers,
+  opts: { askAbout: boolean } = { askAbout: true },
+): string {
   const t = plainT(ctx);
-  const d: Draft = { ...a, existingSupport: a.existingSupport };
+  const d: Draft = { ...a, askAbout: opts.askAbout, originCandidates: [] };
+  const contact = [
+    answerOf(ctx, s, "contact", d),
+    ...(a.phone ? [a.phone] : []),
+    answerOf(ctx, s, "times", d),
+  ];
   const household =
     a.household === "single"
       ? t("intake.option.household.single")
@@ -105,8 +155,15 @@ export function summaryText(ctx: BotContext, s: ClientServices, a: IntakeAnswers
     line("urgency", answerOf(ctx, s, "urgency", d)),
     line("languages", answerOf(ctx, s, "languages", d)),
     line("support", answerOf(ctx, s, "support", d)),
-    line("contact", `${answerOf(ctx, s, "contact", d)} · ${answerOf(ctx, s, "times", d)}`),
+    line("contact", contact.join(" · ")),
     line("name", answerOf(ctx, s, "name", d)),
+    ...(opts.askAbout
+      ? [
+          line("origin", answerOf(ctx, s, "origin", d)),
+          line("status", answerOf(ctx, s, "status", d)),
+          line("arrival", answerOf(ctx, s, "arrival", d)),
+        ]
+      : []),
     "",
     tr(ctx, "intake.summary.check"),
   ].join("\n");
@@ -118,6 +175,9 @@ export function viewMessage(
   view: View,
 ): { text: string; keyboard: InlineKeyboardMarkup } {
   if (view.kind === "summary")
-    return { text: summaryText(ctx, s, view.answers), keyboard: summaryKeyboard(plainT(ctx), signer(s)) };
-  return { text: questionText(ctx, view.step), keyboard: questionMarkup(ctx, s, view) };
+    return {
+      text: summaryText(ctx, s, view.answers, { askAbout: view.sections.includes("about") }),
+      keyboard: summaryKeyboard(plainT(ctx), signer(s), view.sections),
+    };
+  return { text: questionText(ctx, view.step, view.progress), keyboard: questionMarkup(ctx, s, view) };
 }

@@ -54,8 +54,12 @@ export async function startQuestionnaire(
   clientId: string,
   opts: { suggestedDistrictId?: string; intro?: boolean } = {},
 ): Promise<void> {
+  // the "about you" steps are for new clients: whoever had an intake before is not asked again
+  // (a case manager fills these in the case file instead)
+  const askAbout = !(await s.intakes.hasIntake(clientId));
   const state = initialState({
     locale: ctx.locale,
+    askAbout,
     ...(opts.suggestedDistrictId ? { suggestedDistrictId: opts.suggestedDistrictId } : {}),
   });
   await s.intakes.startConversation(clientId, state);
@@ -96,7 +100,7 @@ async function apply(
   const before = loaded.state;
   const r = reduce(s.flow, before, event);
   const viaButton = !!ctx.callbackQuery;
-  if (r.submit) return submit(ctx, s, clientId, r.submit);
+  if (r.submit) return submit(ctx, s, clientId, r.submit, r.state.draft.askAbout);
 
   if (r.change === "none") {
     if (viaButton) return answer(ctx, r.error ? plain(ctx, `intake.error.${r.error}`) : undefined);
@@ -160,6 +164,7 @@ async function submit(
   s: ClientServices,
   clientId: string,
   answers: IntakeAnswers,
+  askAbout: boolean,
 ): Promise<void> {
   let result: { intakeId: string; referenceCode: string };
   try {
@@ -188,7 +193,7 @@ async function submit(
       .editMessageText(
         ctx.chat.id,
         messageId,
-        `${summaryText(ctx, s, answers)}\n\n${tr(ctx, "intake.sent")}`,
+        `${summaryText(ctx, s, answers, { askAbout })}\n\n${tr(ctx, "intake.sent")}`,
         {
           ...HTML_OPTS,
           reply_markup: { inline_keyboard: [] },

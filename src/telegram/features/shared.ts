@@ -53,7 +53,13 @@ export function createServices(app: AppContext, opts: ClientServiceOptions = {})
     visitors: new VisitorStore(app.redis.client, prefix),
     standing: opts.standing?.(app, intakes) ?? new StandingRepository(app.db, app.org),
     flood: new FloodGuard(app.redis.client, prefix, opts.flood),
-    flow: { districtIds: app.org.regions.flatMap((r) => r.districts.map((d) => d.id)) },
+    flow: {
+      districtIds: app.org.regions.flatMap((r) => r.districts.map((d) => d.id)),
+      // read at every use: a process running over New Year offers the new year
+      get thisYear() {
+        return app.now().getUTCFullYear();
+      },
+    },
     referencePrefix: referencePrefix(app.org.municipality.id),
   };
 }

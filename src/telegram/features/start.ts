@@ -6,7 +6,7 @@ import { Composer } from "grammy";
 import type { AppContext } from "../../app/feature.ts";
 import { isClientLocale } from "../../i18n/index.ts";
 import { isGranted } from "../../modules/intake/consent.repository.ts";
-import { progressOf, SECTION_LIST } from "../../modules/intake/flow.ts";
+import { progressOf, sectionsFor } from "../../modules/intake/flow.ts";
 import type { BotContext } from "../context.ts";
 import { LOCALE_NATIVE_NAMES, newIntakeKeyboard, resumeKeyboard } from "../keyboards.ts";
 import { showConsent, showInfoSheet, showLanguagePicker } from "./info.ts";
@@ -52,8 +52,11 @@ export async function welcomeBack(ctx: BotContext, s: ClientServices): Promise<v
   const loaded = await s.intakes.loadConversation(clientId);
   if (loaded && "state" in loaded) {
     const step = loaded.state.step;
+    const sections = sectionsFor(loaded.state.draft);
     const { n, total } =
-      step === "summary" ? { n: SECTION_LIST.length, total: SECTION_LIST.length } : progressOf(step);
+      step === "summary"
+        ? { n: sections.length, total: sections.length }
+        : progressOf(step, loaded.state.draft);
     await send(ctx, tr(ctx, "start.resume.text", { n, total }), resumeKeyboard(plainT(ctx), signer(s)));
     return;
   }
