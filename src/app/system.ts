@@ -232,7 +232,7 @@ async function startParts(opts: SystemOptions, stops: Stop[]): Promise<System> {
     ready: () => true,
     metrics: () => metricsText(producer, started),
     ...(env.ANLAUF_METRICS_TOKEN ? { metricsToken: env.ANLAUF_METRICS_TOKEN } : {}),
-    ...(telegramWebhook ? { telegramWebhook } : {}),
+    ...(telegramWebhook ? { telegramWebhook, telegramSecret: env.TELEGRAM_WEBHOOK_SECRET! } : {}),
     ...(slack?.requestListener ? { slackEvents: slack.requestListener } : {}),
   });
   const port = await listen(server, env.PORT);

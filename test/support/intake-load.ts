@@ -1,7 +1,7 @@
 // Drives many simulated chats through the real Telegram intake at once, the way Telegram would: the
 // real system (role "telegram", webhook mode, real Postgres and Redis, every feature) receives the
 // updates POSTed to /telegram/webhook with the secret token, over at most `connections` concurrent
-// requests (Telegram's max_connections, 1–100). Each chat is a person who taps the next button once
+// requests (Telegram's max_connections: 40 by default, at most 100). Each chat is a person who taps the next button once
 // the bot has answered the previous update (grammY answers the webhook after the handler finished),
 // so a chat has one update in flight, except for redeliveries: a share of updates is POSTed twice at
 // the same time, as Telegram does after a timeout, and must be handled once. A refused request (429
@@ -10,6 +10,7 @@
 // A probe feature, first in the feature list, records every update that reaches the features: the
 // per-chat order it ran in, whether two updates of one chat ever overlapped, and its handler time.
 // bench/intake.ts (figures) and test/integration/telegram-intake-load.test.ts (properties) use it.
+import { connect } from "node:net";
 import { Composer } from "grammy";
 import type { Feature } from "../../src/app/feature.ts";
 import { allFeatures } from "../../src/features.ts";
@@ -49,10 +50,18 @@ export interface IntakeLoadOptions {
   chats: number;
   /** how much of the intake each chat sends (default: all of it, to the submit) */
   steps?: number;
-  /** concurrent webhook requests, like Telegram's max_connections (default 100) */
+  /** every n-th chat sends the whole intake to the submit whatever `steps` says (default: none) */
+  fullEvery?: number;
+  /** concurrent webhook requests: Telegram's max_connections, 40 unless setWebhook says otherwise (default 40) */
   connections?: number;
   /** share of updates POSTed twice at once (default 0.05) */
   redeliverShare?: number;
+  /**
+   * share of updates sent together with the chat's next one, back to back on one connection (HTTP
+   * pipelining keeps their order on the wire): the second reaches the bot while the first still runs,
+   * so only the per-chat sequentializer keeps them apart (default 0.05)
+   */
+  pipelineShare?: number;
   label?: string;
   /** extra environment for the system under test */
   env?: Record<string, string>;
@@ -73,6 +82,8 @@ export interface IntakeLoadResult {
   /** times an update of a chat started while another of the same chat was running */
   overlaps: number;
   redelivered: number;
+  /** pairs of one chat's updates sent back to back */
+  pipelined: number;
   /** requests the system refused (429, 5xx) that were retried */
   refused: number;
   elapsedMs: number;
@@ -80,7 +91,8 @@ export interface IntakeLoadResult {
   roundTripMs: number[];
   /** time inside the features (after per-chat ordering, dedupe and client lookup), ms, sorted */
   handlerMs: number[];
-  /** Intake rows written and intake.triage jobs queued (full script only) */
+  /** chats that sent the whole intake; Intake rows written and intake.triage jobs queued */
+  fullChats: number;
   intakes: number;
   triageJobs: number;
   /** Bot API calls the bot made */
@@ -124,8 +136,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runIntakeLoad(opts: IntakeLoadOptions): Promise<IntakeLoadResult> {
   const steps = Math.min(opts.steps ?? SCRIPT.length, SCRIPT.length);
-  const connections = opts.connections ?? 100;
+  const connections = opts.connections ?? 40;
   const redeliverShare = opts.redeliverShare ?? 0.05;
+  const pipelineShare = opts.pipelineShare ?? 0.05;
   const peer = await new BotApiPeer({ token: LOAD_TOKEN }).start();
   const probe: Probe = { order: new Map(), running: new Set(), overlaps: 0, handlerMs: [] };
   let sys: TestSystem | undefined;
@@ -149,6 +162,7 @@ export async function runIntakeLoad(opts: IntakeLoadOptions): Promise<IntakeLoad
     const roundTrip: number[] = [];
     let refused = 0;
     let redelivered = 0;
+    let pipelined = 0;
 
     const updateFor = (chatId: number, step: string, id: number) => {
       const from = { id: chatId, is_bot: false, first_name: `P${chatId}`, language_code: "en" };
@@ -207,9 +221,35 @@ export async function runIntakeLoad(opts: IntakeLoadOptions): Promise<IntakeLoad
       }
     };
 
+    /** Two updates back to back on one connection; the statuses of both answers. */
+    const pipeline = (bodies: string[]): Promise<number[]> =>
+      new Promise((resolve, reject) => {
+        const sock = connect(sys!.port, "127.0.0.1");
+        const chunks: Buffer[] = [];
+        sock.on("data", (d) => chunks.push(d));
+        sock.on("error", reject);
+        sock.on("end", () => {
+          const text = Buffer.concat(chunks).toString("latin1");
+          resolve([...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1])));
+        });
+        sock.write(
+          bodies
+            .map(
+              (b, i) =>
+                `POST /telegram/webhook HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n` +
+                `x-telegram-bot-api-secret-token: ${SECRET}\r\ncontent-length: ${Buffer.byteLength(b)}\r\n` +
+                `connection: ${i === bodies.length - 1 ? "close" : "keep-alive"}\r\n\r\n${b}`,
+            )
+            .join(""),
+        );
+      });
+
     // the chats, each at its next step; a round-robin queue of chats whose next update may go
     const chatIds = Array.from({ length: opts.chats }, (_, i) => 500_000_000 + i);
     const next = new Map<number, number>(chatIds.map((c) => [c, 0]));
+    const stepsOf = (i: number) => (opts.fullEvery && i % opts.fullEvery === 0 ? SCRIPT.length : steps);
+    const lastStep = new Map<number, number>(chatIds.map((c, i) => [c, stepsOf(i)]));
+    const fullChats = chatIds.filter((_, i) => stepsOf(i) === SCRIPT.length).length;
     const ready = [...chatIds];
     let head = 0;
     const c0 = process.cpuUsage();
@@ -229,12 +269,23 @@ export async function runIntakeLoad(opts: IntakeLoadOptions): Promise<IntakeLoad
           const ids = sentOrder.get(chatId) ?? [];
           ids.push(id);
           sentOrder.set(chatId, ids);
-          if (random() < redeliverShare) {
+          let done = k + 1;
+          if (k + 1 < lastStep.get(chatId)! && random() < pipelineShare) {
+            pipelined++;
+            const id2 = ++updateId;
+            ids.push(id2);
+            const body2 = JSON.stringify(updateFor(chatId, SCRIPT[k + 1]!, id2));
+            const statuses = await pipeline([body, body2]);
+            // what was not answered 200 goes again, in order, as Telegram would redeliver it
+            if (statuses[0] !== 200) await deliver(body);
+            if (statuses[1] !== 200) await deliver(body2);
+            done = k + 2;
+          } else if (random() < redeliverShare) {
             redelivered++;
             await Promise.all([deliver(body), deliver(body)]);
           } else await deliver(body);
-          if (k + 1 < steps) {
-            next.set(chatId, k + 1);
+          if (done < lastStep.get(chatId)!) {
+            next.set(chatId, done);
             ready.push(chatId);
           }
         }
@@ -259,11 +310,8 @@ export async function runIntakeLoad(opts: IntakeLoadOptions): Promise<IntakeLoad
       const firsts = got.filter((id, i) => got.indexOf(id) === i);
       if (firsts.join(",") !== ids.filter((id) => counts.has(id)).join(",")) outOfOrderChats++;
     }
-    const full = steps === SCRIPT.length;
-    const intakes = full ? await sys.testDb.prisma.intake.count() : 0;
-    const triageJobs = full
-      ? ((await sys.ctx.producer.queue("work").getJobCounts("waiting")).waiting ?? 0)
-      : 0;
+    const intakes = await sys.testDb.prisma.intake.count();
+    const triageJobs = (await sys.ctx.producer.queue("work").getJobCounts("waiting")).waiting ?? 0;
     return {
       chats: opts.chats,
       sent,
@@ -273,10 +321,12 @@ export async function runIntakeLoad(opts: IntakeLoadOptions): Promise<IntakeLoad
       outOfOrderChats,
       overlaps: probe.overlaps,
       redelivered,
+      pipelined,
       refused,
       elapsedMs,
       roundTripMs: roundTrip.sort((a, b) => a - b),
       handlerMs: probe.handlerMs.sort((a, b) => a - b),
+      fullChats,
       intakes,
       triageJobs,
       apiCalls: [...peer.calls.values()].reduce((a, b) => a + b, 0),
