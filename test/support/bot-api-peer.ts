@@ -37,6 +37,8 @@ export class BotApiPeer {
   readonly calls = new Map<string, number>();
   /** 429 answers given, with their time */
   readonly refusals: number[] = [];
+  /** 429 answers by the limit that was hit */
+  readonly refusedBy = { global: 0, chat: 0, group: 0 };
   /** accepted sendMessage calls, in order (only when `recordDeliveries`) */
   readonly deliveries: Delivery[] = [];
   private readonly lastId = new Map<number, number>();
@@ -115,11 +117,17 @@ export class BotApiPeer {
     const L = this.opts.limits!;
     const t = this.now();
     while (this.window.length && this.window[0]! <= t - 1000) this.window.shift();
-    if (this.window.length >= L.globalPerS) return 1;
+    if (this.window.length >= L.globalPerS) {
+      this.refusedBy.global++;
+      return 1;
+    }
     if (chatId < 0) {
       const w = this.groupWindows.get(chatId) ?? [];
       while (w.length && w[0]! <= t - 60_000) w.shift();
-      if (w.length >= L.groupPerMin) return Math.max(1, Math.ceil((w[0]! + 60_000 - t) / 1000));
+      if (w.length >= L.groupPerMin) {
+        this.refusedBy.group++;
+        return Math.max(1, Math.ceil((w[0]! + 60_000 - t) / 1000));
+      }
       w.push(t);
       this.groupWindows.set(chatId, w);
     } else if (chatId > 0) {
@@ -127,6 +135,7 @@ export class BotApiPeer {
       const tokens = Math.min(L.chatBurst, b.tokens + (t - b.at) / 1000);
       if (tokens < 1) {
         this.chatBuckets.set(chatId, { tokens, at: t });
+        this.refusedBy.chat++;
         return Math.max(1, Math.ceil(1 - tokens));
       }
       this.chatBuckets.set(chatId, { tokens: tokens - 1, at: t });

@@ -340,7 +340,7 @@ export async function runIntakeLoad(opts: IntakeLoadOptions): Promise<IntakeLoad
 }
 
 /** The run's queue prefix holds the triage jobs, dedupe and flood keys: remove them. */
-async function dropKeys(sys: TestSystem): Promise<void> {
+export async function dropKeys(sys: TestSystem): Promise<void> {
   const r = sys.ctx.redis.client;
   let cursor = "0";
   do {
