@@ -27,6 +27,8 @@ import { LogStaffNotifier } from "../src/modules/notify/log-staff-notifier.ts";
 import { RecordingClientNotifier } from "../src/modules/notify/recording-notifier.ts";
 import { createTestDb, type TestDb } from "../test/support/db.ts";
 import ensureTestDatabase from "../test/support/global-setup.ts";
+import { benchIntake } from "./intake.ts";
+import { benchPacing } from "./pacing.ts";
 import { benchReminders } from "./reminders.ts";
 import { compareStrategies, type SimMetrics, STRATEGIES } from "./simulate.ts";
 
@@ -545,6 +547,10 @@ async function main(): Promise<void> {
   // reminders last: they need the machine quiet for their lateness figures
   for (const [k, v] of Object.entries(await benchReminders({ quick: QUICK }))) put(k, v);
   mem("reminders");
+  // intake (14.2) and outbound pacing (14.3): bench/intake.ts, bench/pacing.ts
+  for (const [k, v] of Object.entries(await benchIntake({ quick: QUICK }))) put(k, v);
+  for (const [k, v] of Object.entries(await benchPacing({ quick: QUICK }))) put(k, v);
+  mem("intake_pacing");
   put("bench.loadavg_end", loadavg()[0]!);
   put("bench.total_s", (performance.now() - started) / 1000);
   put("bench.quick", QUICK ? 1 : 0);
@@ -566,6 +572,8 @@ async function main(): Promise<void> {
     `  pure decision, ${results["assignment.case_managers"]} case managers × ${results["assignment.clients"]} clients: p99 ${p99} ms ${verdict(p99 <= 20)}, ${Math.round(perS)}/s ${verdict(perS >= 1000)}`,
     `  transactional assign, ${results["assignment_db.case_managers"]} case managers, ${results["assignment_db.waiting"]} waiting: p99 ${dbP99} ms ${verdict(dbP99 <= 20)}, ${Math.round(dbPerS)}/s ${verdict(dbPerS >= 1000)}`,
     `  reminders, ${results["reminders.delivered"]} delivered across a worker restart: p99 ${results["reminders.p99_late_ms"]} ms late ${verdict(results["reminders.p99_late_ms"]! <= 1000)}, lost ${results["reminders.lost"]} ${verdict(results["reminders.lost"] === 0)}`,
+    `  intake, ${results.intake_chats} chats: ${Math.round(results.intake_updates_per_s!)} updates/s ${verdict(results.intake_updates_per_s! >= 500)}, p99 ${results.intake_p99_ms} ms ${verdict(results.intake_p99_ms! <= 100)}, lost ${results.intake_lost} / duplicated ${results.intake_duplicated} ${verdict(results.intake_lost === 0 && results.intake_duplicated === 0 && results.intake_out_of_order_chats === 0)}`,
+    `  outbound, ${results.tg_out_n} notifications: ${results.tg_out_per_s}/s of ${results.tg_out_allowed_per_s}/s allowed (ratio ${results.tg_out_ratio}) ${verdict(results.tg_out_ratio! >= 0.9)}, ${results.tg_429_steady} × 429 in steady state ${verdict(results.tg_429_steady === 0)}`,
     ...simLines,
   ];
   console.log(lines.join("\n"));

@@ -19,10 +19,10 @@ import { createCipher } from "../privacy/crypto.ts";
 import { assertKeysWork } from "../privacy/startup-check.ts";
 import { JOBS, type Jobs, QUEUES } from "../queue/jobs.ts";
 import { type Handlers, Producer, startWorker } from "../queue/registry.ts";
-import { TELEGRAM_QUEUE_LIMITER } from "../telegram/notifier.ts";
 import { createSlackApp, type SlackRuntime } from "../slack/app.ts";
 import { redisReplayStore } from "../slack/guard.ts";
 import type { BotContext } from "../telegram/context.ts";
+import { TELEGRAM_QUEUE_LIMITER } from "../telegram/notifier.ts";
 import type { AppContext, Feature } from "./feature.ts";
 
 export interface SystemOptions {
@@ -187,9 +187,8 @@ async function startParts(opts: SystemOptions, stops: Stop[]): Promise<System> {
     const limits: Record<string, { concurrency: number; limiter?: { max: number; duration: number } }> = {
       [QUEUES.work]: { concurrency: 8 },
       // Telegram: about 30 messages per second overall, measured over any second. Notifications come
-      // spaced by the send calendar (src/telegram/notifier.ts, 28/s); the limiter starts at most one
-      // job per 35 ms (28.6/s) so that jobs running behind their slots, or sending without one, go
-      // out smoothly too: 25 per 1000 ms let them out in bursts, which drew 429s whose retries drew
+      // spaced by the send calendar (src/telegram/notifier.ts, 28/s); the limiter (2 per 72 ms) keeps
+      // jobs running behind their slots, or sending without one, to 30 in any second too: 25 per 1000 ms let them out in bursts, which drew 429s whose retries drew
       // more (bench/pacing.ts)
       [QUEUES.telegram]: { concurrency: 10, limiter: TELEGRAM_QUEUE_LIMITER },
       // Slack: chat.postMessage about 1 per second per channel; stay well below workspace limits

@@ -28,8 +28,11 @@ import { etaText } from "./features/status.ts";
 export const PER_CHAT_SPACING_MS = 1000;
 /** sends per second the calendar plans for the whole bot: Telegram's "about 30", with a margin */
 export const GLOBAL_SENDS_PER_S = 28;
-/** the telegram-out worker's limiter: one job start per 35 ms, a little above the calendar's rate */
-export const TELEGRAM_QUEUE_LIMITER = { max: 1, duration: 35 } as const;
+/**
+ * The telegram-out worker's limiter: two job starts per 72 ms (27.8/s). Any sliding second meets at
+ * most 15 of its windows, so even a queue running behind its slots sends no more than 30 in a second.
+ */
+export const TELEGRAM_QUEUE_LIMITER = { max: 2, duration: 72 } as const;
 
 // KEYS[1] last planned send time of this client, KEYS[2] the calendar's low-water mark (every slot
 // below it is taken or past), KEYS[3] the prefix of the slot keys; ARGV[1] per-chat spacing ms,
