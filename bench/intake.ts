@@ -53,6 +53,7 @@ export async function benchIntake(opts: IntakeBenchOptions): Promise<Record<stri
     intake_duplicated: r.duplicated,
     intake_out_of_order_chats: r.outOfOrderChats,
     intake_overlaps: r.overlaps,
+    intake_handler_errors: r.handlerErrors,
     intake_redelivered: r.redelivered,
     intake_refused: r.refused,
     intake_submitted: r.fullChats,

@@ -24,6 +24,7 @@ describe("Telegram intake under concurrent load", () => {
     expect(r.duplicated).toBe(0);
     expect(r.outOfOrderChats).toBe(0);
     expect(r.overlaps).toBe(0);
+    expect(r.handlerErrors).toBe(0);
     expect(r.fullChats).toBe(5);
     expect(r.intakes).toBe(5);
     expect(r.triageJobs).toBe(5);

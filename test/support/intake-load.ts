@@ -89,6 +89,8 @@ export interface IntakeLoadResult {
   elapsedMs: number;
   /** webhook round trip as Telegram sees it (request sent → answer), ms, sorted */
   roundTripMs: number[];
+  /** updates whose handler threw (the error boundary answers errors.generic; Telegram gets 200) */
+  handlerErrors: number;
   /** time inside the features (after per-chat ordering, dedupe and client lookup), ms, sorted */
   handlerMs: number[];
   /** chats that sent the whole intake; Intake rows written and intake.triage jobs queued */
@@ -105,6 +107,7 @@ interface Probe {
   running: Set<number>;
   overlaps: number;
   handlerMs: number[];
+  errors: number;
 }
 
 function probeFeature(probe: Probe): Feature {
@@ -122,6 +125,9 @@ function probeFeature(probe: Probe): Feature {
         const t0 = performance.now();
         try {
           await next();
+        } catch (e) {
+          probe.errors++;
+          throw e;
         } finally {
           probe.handlerMs.push(performance.now() - t0);
           probe.running.delete(chat);
@@ -140,7 +146,7 @@ export async function runIntakeLoad(opts: IntakeLoadOptions): Promise<IntakeLoad
   const redeliverShare = opts.redeliverShare ?? 0.05;
   const pipelineShare = opts.pipelineShare ?? 0.05;
   const peer = await new BotApiPeer({ token: LOAD_TOKEN }).start();
-  const probe: Probe = { order: new Map(), running: new Set(), overlaps: 0, handlerMs: [] };
+  const probe: Probe = { order: new Map(), running: new Set(), overlaps: 0, handlerMs: [], errors: 0 };
   let sys: TestSystem | undefined;
   try {
     sys = await startTestSystem({
@@ -326,6 +332,7 @@ export async function runIntakeLoad(opts: IntakeLoadOptions): Promise<IntakeLoad
       elapsedMs,
       roundTripMs: roundTrip.sort((a, b) => a - b),
       handlerMs: probe.handlerMs.sort((a, b) => a - b),
+      handlerErrors: probe.errors,
       fullChats,
       intakes,
       triageJobs,
