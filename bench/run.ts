@@ -33,6 +33,8 @@ import {
   synthClients,
   synthTeam,
 } from "./fixtures.ts";
+import { benchIntake } from "./intake.ts";
+import { benchPacing } from "./pacing.ts";
 import { benchReminders } from "./reminders.ts";
 import { benchReport } from "./report.ts";
 import { compareStrategies, type SimMetrics, STRATEGIES } from "./simulate.ts";
@@ -42,7 +44,7 @@ const { values: args } = parseArgs({
     quick: { type: "boolean", default: false },
     out: { type: "string", default: "bench/results.json" },
     seed: { type: "string", default: "1" },
-    /** comma list of sections to run: pure,db,batch,sim,report,reminders (default all) */
+    /** comma list of sections to run: pure,db,batch,sim,report,reminders,intake,pacing (default all) */
     only: { type: "string", default: "" },
     "batch-size": { type: "string" },
   },
@@ -309,6 +311,10 @@ async function main(): Promise<void> {
   if (runs("reminders"))
     for (const [k, v] of Object.entries(await benchReminders({ quick: QUICK }))) put(k, v);
   mem("reminders");
+  // intake (14.2) and outbound pacing (14.3): bench/intake.ts, bench/pacing.ts
+  if (runs("intake")) for (const [k, v] of Object.entries(await benchIntake({ quick: QUICK }))) put(k, v);
+  if (runs("pacing")) for (const [k, v] of Object.entries(await benchPacing({ quick: QUICK }))) put(k, v);
+  mem("intake_pacing");
   put("bench.loadavg_end", loadavg()[0]!);
   put("bench.total_s", (performance.now() - started) / 1000);
   put("bench.quick", QUICK ? 1 : 0);
@@ -344,6 +350,8 @@ async function main(): Promise<void> {
     `    vs per-case before (same run, same data): p99 ${results.assign_p99_ms_before} ms, ${Math.round(results.assign_per_s_before ?? Number.NaN)}/s; ratios batch/before: p99 ${ratio(bP99, results.assign_p99_ms_before)}, amortised p99 ${ratio(results.assign_amortised_p99_ms, results.assign_p99_ms_before)}, per second ${ratio(bPerS, results.assign_per_s_before)}`,
     `    ${results["assign_batch.parallel_workers"]} parallel batch runners: ${Math.round(results.assign_parallel_per_s ?? Number.NaN)}/s; checks: over capacity ${results["assign_batch.over_capacity"]}, double assigned ${results["assign_batch.double_assigned"]}, without decision record ${results["assign_batch.without_decision"]}, offered to someone absent ${results["assign_batch.absent_assigned"]}`,
     `  reminders, ${results["reminders.delivered"]} delivered across a worker restart: p99 ${results["reminders.p99_late_ms"]} ms late ${verdict(results["reminders.p99_late_ms"]! <= 1000)}, lost ${results["reminders.lost"]} ${verdict(results["reminders.lost"] === 0)}`,
+    `  intake, ${results.intake_chats} chats: ${Math.round(results.intake_updates_per_s!)} updates/s ${verdict(results.intake_updates_per_s! >= 500)}, p99 ${results.intake_p99_ms} ms ${verdict(results.intake_p99_ms! <= 100)}, lost ${results.intake_lost} / duplicated ${results.intake_duplicated} ${verdict(results.intake_lost === 0 && results.intake_duplicated === 0 && results.intake_out_of_order_chats === 0)}`,
+    `  outbound, ${results.tg_out_n} notifications: ${results.tg_out_per_s}/s of ${results.tg_out_allowed_per_s}/s allowed (ratio ${results.tg_out_ratio}) ${verdict(results.tg_out_ratio! >= 0.9)}, ${results.tg_429_steady} × 429 in steady state ${verdict(results.tg_429_steady === 0)}`,
     ...simLines,
   ];
   console.log(lines.join("\n"));

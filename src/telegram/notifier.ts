@@ -3,9 +3,13 @@
 // language from the database and sends it.
 //
 // Rate limits: Telegram allows about one message per second per chat and about 30 per second overall.
-// The overall limit is the telegram-out worker's limiter (src/app/system.ts). The per-chat spacing is
-// reserved atomically in Redis when a message is enqueued: next = max(now, last + 1000 ms), and the
-// job is delayed by next - now. 429 answers that still happen are retried by the auto-retry plugin.
+// Both are planned when a message is enqueued, atomically in Redis, on a calendar of send slots: one
+// slot every 1000/28 ms for the whole bot (so no sliding second holds more than 29 sends), and a chat's
+// next message no earlier than its last + 1000 ms. The job is delayed until its slot. Spacing per chat
+// alone (as before) was not enough: under a burst the queue's backlog outgrew the 1 s delays, a chat's
+// delayed messages lined up right behind each other and went out back to back (bench/pacing.ts: 429s,
+// 60 % of the allowed rate). The telegram-out worker's limiter (src/app/system.ts) stays as a safety
+// net for the jobs that send without a slot; 429 answers that still happen are retried by auto-retry.
 import { UnrecoverableError } from "bullmq";
 import { type Api, GrammyError } from "grammy";
 import type { Redis } from "ioredis";
@@ -22,27 +26,58 @@ import { escapeHtml, HTML_OPTS, html, isNotModified, type Params, render } from 
 import { etaText } from "./features/status.ts";
 
 export const PER_CHAT_SPACING_MS = 1000;
+/** sends per second the calendar plans for the whole bot: Telegram's "about 30", with a margin */
+export const GLOBAL_SENDS_PER_S = 28;
+/**
+ * The telegram-out worker's limiter: two job starts per 72 ms (27.8/s). Any sliding second meets at
+ * most 15 of its windows, so even a queue running behind its slots sends no more than 30 in a second.
+ */
+export const TELEGRAM_QUEUE_LIMITER = { max: 2, duration: 72 } as const;
 
-// KEYS[1] last reserved send time of this client; ARGV[1] spacing ms. Returns the delay in ms.
-// Uses the Redis server's clock, so several producers agree on "now".
+// KEYS[1] last planned send time of this client, KEYS[2] the calendar's low-water mark (every slot
+// below it is taken or past), KEYS[3] the prefix of the slot keys; ARGV[1] per-chat spacing ms,
+// ARGV[2] ms between two slots. Slot j covers [j·gap, (j+1)·gap); a message takes the first free slot
+// at or after the earliest time its chat allows. Returns the delay in ms. Uses the Redis server's
+// clock, so several producers agree on "now"; the low-water mark keeps a burst of n messages O(n).
 const PACE_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local spacing = tonumber(ARGV[1])
+local gap = tonumber(ARGV[2])
 local last = tonumber(redis.call('GET', KEYS[1]) or '0')
-local nxt = now
-if last + spacing > now then nxt = last + spacing end
-redis.call('SET', KEYS[1], nxt, 'PX', nxt - now + spacing * 10)
-return {nxt - now, nxt}
+local base = math.floor(now / gap)
+local low = tonumber(redis.call('GET', KEYS[2]) or '0')
+if low > base then base = low end
+local j = base
+if last + spacing > now then
+  local c = math.ceil((last + spacing) / gap)
+  if c > j then j = c end
+end
+local from = j
+while not redis.call('SET', KEYS[3] .. j, '1', 'PX', math.max(0, math.floor(j * gap - now)) + 60000, 'NX') do
+  j = j + 1
+end
+if from == base then redis.call('SET', KEYS[2], j + 1, 'PX', math.max(0, math.floor(j * gap - now)) + 60000) end
+local at = math.max(now, math.floor(j * gap))
+redis.call('SET', KEYS[1], at, 'PX', at - now + spacing * 10)
+return {at - now, at}
 `;
 
 export class TelegramClientNotifier implements ClientNotifier {
   private readonly spacingMs: number;
+  private readonly gapMs: number;
 
   constructor(
-    private readonly deps: { producer: Producer<Jobs>; redis: Redis; prefix: string; spacingMs?: number },
+    private readonly deps: {
+      producer: Producer<Jobs>;
+      redis: Redis;
+      prefix: string;
+      spacingMs?: number;
+      perSecond?: number;
+    },
   ) {
     this.spacingMs = deps.spacingMs ?? PER_CHAT_SPACING_MS;
+    this.gapMs = 1000 / (deps.perSecond ?? GLOBAL_SENDS_PER_S);
   }
 
   async notify(
@@ -66,11 +101,15 @@ export class TelegramClientNotifier implements ClientNotifier {
 
   /** The reserved slot: the wait from now and the slot's time on Redis' clock (epoch ms). */
   async reserve(clientId: string): Promise<{ delay: number; at: number }> {
+    const p = this.deps.prefix;
     const [delay, at] = (await this.deps.redis.eval(
       PACE_SCRIPT,
-      1,
-      `${this.deps.prefix}:tg:pace:${clientId}`,
+      3,
+      `${p}:tg:pace:${clientId}`,
+      `${p}:tg:slots:low`,
+      `${p}:tg:slot:`,
       this.spacingMs,
+      this.gapMs,
     )) as [number, number];
     return { delay: Number(delay), at: Number(at) };
   }

@@ -610,9 +610,10 @@ describe.concurrent("the Telegram front door", () => {
       const slots = await Promise.all([1, 2, 3, 4].map(() => notifier.reserve(id)));
       slots.sort((a, b) => a.at - b.at);
       expect(slots[0]!.delay).toBeLessThan(50);
-      // the slots on Redis' clock are exactly one spacing apart (the delays also hold how long each
+      // the slots on Redis' clock are at least one spacing apart (the delays also hold how long each
       // call took to reach Redis, so they are compared through the slots, not with each other)
-      for (let i = 1; i < slots.length; i++) expect(slots[i]!.at - slots[i - 1]!.at).toBe(1000);
+      for (let i = 1; i < slots.length; i++)
+        expect(slots[i]!.at - slots[i - 1]!.at).toBeGreaterThanOrEqual(1000);
       // another chat is not held up
       expect(await notifier.reserveSlot("0190f0f0-0000-7000-8000-000000000002")).toBeLessThan(50);
     });

@@ -135,6 +135,28 @@ describe("rate limit", () => {
     expect((await get("/health")).status).toBe(200);
     expect((await get("/health")).status).toBe(429);
   });
+
+  it("Telegram deliveries with the secret token skip the bucket; without it they meet it", async () => {
+    const secret = "webhook-secret-0123456789";
+    const get = await start({
+      limits: { webhooks: { capacity: 2, perSecond: 0.5 } },
+      now: () => 1_000_000,
+      telegramSecret: secret,
+      telegramWebhook: (_req, res) => res.end("ok"),
+    });
+    const post = (token?: string) =>
+      get("/telegram/webhook", {
+        method: "POST",
+        body: "{}",
+        headers: token ? { "x-telegram-bot-api-secret-token": token } : {},
+      });
+    for (let i = 0; i < 10; i++) expect((await post(secret)).status).toBe(200);
+    expect((await post("wrong-secret-0123456789")).status).toBe(200);
+    expect((await post()).status).toBe(200);
+    expect((await post()).status).toBe(429);
+    expect((await post("wrong-secret-0123456789")).status).toBe(429);
+    expect((await post(secret)).status).toBe(200);
+  });
 });
 
 describe("TokenBuckets", () => {
