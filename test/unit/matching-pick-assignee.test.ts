@@ -233,7 +233,7 @@ describe("ranking", () => {
     });
   });
 
-  it("ranks 1,000 candidates fast", () => {
+  it("ranks 1,000 candidates, each once, in score order, the same every time", () => {
     const langs = [
       ["de", "ar"],
       ["de", "ku", "ar"],
@@ -255,13 +255,16 @@ describe("ranking", () => {
     const agencyLoads = agencyLoadsOf(candidates);
     const ctx = { now: NOW, policy: policy({ usePersons: true }), agencyLoads };
     const c = client({ districtId: "d3", topics: ["work", "health"], excludeCmIds: ["cm5"] });
-    for (let i = 0; i < 50; i++) rankCandidates(c, candidates, ctx); // warm up the JIT
-    const runs = 200;
-    const t0 = performance.now();
-    for (let i = 0; i < runs; i++) rankCandidates(c, candidates, ctx);
-    const perDecisionMs = (performance.now() - t0) / runs;
-    // typically ~0.2 ms on the 2-core CI box; the bound is loose so a busy machine does not flake
-    expect(perDecisionMs).toBeLessThan(3);
+    // its speed is measured by `npm run bench` (assignment.*), never asserted here; this checks that a
+    // large team is ranked completely and consistently
+    const r = rankCandidates(c, candidates, ctx);
+    expect(r.ranked.length + r.excluded.length).toBe(candidates.length);
+    expect(r.excluded.map((e) => e.cmId)).toContain("cm5");
+    expect(r.ranked.some((x) => x.cmId === "cm0" || x.cmId === "cm13")).toBe(false); // away today
+    for (let i = 1; i < r.ranked.length; i++)
+      expect(r.ranked[i - 1]!.score).toBeGreaterThanOrEqual(r.ranked[i]!.score);
+    expect(r.chosen?.cmId).toBe(r.ranked[0]?.cmId);
+    expect(rankCandidates(c, candidates, ctx)).toEqual(r);
   });
 });
 
