@@ -3,7 +3,7 @@
 // in the order they were sent and never overlap, and every finished questionnaire is one Intake row
 // and one intake.triage job. Timings are bench/intake.ts's business, not this test's.
 import { describe, expect, it } from "vitest";
-import { runIntakeLoad } from "../support/intake-load.ts";
+import { FULL_INTAKE_STEPS, runIntakeLoad } from "../support/intake-load.ts";
 
 describe("Telegram intake under concurrent load", () => {
   it("loses, duplicates and reorders nothing across 50 chats", async () => {
@@ -16,7 +16,7 @@ describe("Telegram intake under concurrent load", () => {
       redeliverShare: 0.2,
       pipelineShare: 0.2,
     });
-    expect(r.sent).toBe(45 * 4 + 5 * 19);
+    expect(r.sent).toBe(45 * 4 + 5 * FULL_INTAKE_STEPS);
     expect(r.redelivered).toBeGreaterThan(0);
     expect(r.pipelined).toBeGreaterThan(0);
     expect(r.handled).toBe(r.sent);

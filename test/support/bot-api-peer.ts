@@ -42,6 +42,8 @@ export class BotApiPeer {
   /** accepted sendMessage calls, in order (only when `recordDeliveries`) */
   readonly deliveries: Delivery[] = [];
   private readonly lastId = new Map<number, number>();
+  /** the newest message with an inline keyboard per chat: what a tap refers to */
+  private readonly lastButtons = new Map<number, number>();
   private readonly window: number[] = []; // accepted send times, last second
   private readonly groupWindows = new Map<number, number[]>();
   private readonly chatBuckets = new Map<number, { tokens: number; at: number }>();
@@ -163,6 +165,7 @@ export class BotApiPeer {
       case "copyMessage": {
         const id = (this.lastId.get(chatId) ?? 0) + 1;
         this.lastId.set(chatId, id);
+        if (p.reply_markup) this.lastButtons.set(chatId, id);
         if (this.opts.recordDeliveries && method === "sendMessage")
           this.deliveries.push({ chatId, text: String(p.text ?? ""), at: this.now() });
         return { message_id: id, date, chat, text: String(p.text ?? "") };
@@ -177,6 +180,6 @@ export class BotApiPeer {
 
   /** The newest message id the peer gave out in a chat (what a tapped button would sit under). */
   lastMessageId(chatId: number): number | undefined {
-    return this.lastId.get(chatId);
+    return this.lastButtons.get(chatId) ?? this.lastId.get(chatId);
   }
 }
