@@ -276,6 +276,10 @@ async function metricsText(producer: Producer<Jobs>, started: number): Promise<s
       lines.push(`anlauf_queue_jobs{queue="${q}",state="${state}"} ${n}`);
   }
   const mem = process.memoryUsage();
-  lines.push("# TYPE anlauf_rss_bytes gauge", `anlauf_rss_bytes ${mem.rss}`);
+  lines.push(
+    "# HELP anlauf_rss_bytes Resident memory of the process.",
+    "# TYPE anlauf_rss_bytes gauge",
+    `anlauf_rss_bytes ${mem.rss}`,
+  );
   return `${lines.join("\n")}\n`;
 }
