@@ -5,6 +5,7 @@ import type { Organisation } from "../src/config/org.schema.ts";
 import { DEFAULT_POLICY } from "../src/config/org.schema.ts";
 import type { DbHandle } from "../src/db/client.ts";
 import { silentLogger } from "../src/lib/logger.ts";
+import { mulberry32 } from "../src/lib/random.ts";
 import type { SpokenLanguage, Topic } from "../src/modules/intake/answers.ts";
 import { AssignmentService } from "../src/modules/matching/assignment.service.ts";
 import { nullJobs } from "../src/modules/matching/deps.ts";
@@ -20,16 +21,8 @@ export function quantile(sorted: readonly number[], q: number): number {
 
 // ───────────────────────────── a synthetic team and wait list ─────────────────────────────
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** the seeded PRNG of every fixture (src/lib/random.ts) */
+export const rng = mulberry32;
 export const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
 export const DISTRICTS = [

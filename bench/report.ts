@@ -7,6 +7,7 @@
 // In the suite: bench/run.ts calls benchReport({ quick }).
 import { pathToFileURL } from "node:url";
 import { createI18n } from "../src/i18n/index.ts";
+import { mulberry32 as rng } from "../src/lib/random.ts";
 import { BARRIERS, LIFE_AREAS } from "../src/modules/cases/codes.ts";
 import { aggregate, type CaseFacts, type ReportRows } from "../src/modules/reports/aggregate.ts";
 import { renderCsv, renderMarkdown } from "../src/modules/reports/render.ts";
@@ -17,17 +18,6 @@ import { REPORT_AGGREGATE_OPTIONS } from "../src/modules/reports/report.reposito
 const DAY = 86_400_000;
 const FROM = new Date("2026-01-01T00:00:00Z");
 const TO = new Date("2027-01-01T00:00:00Z");
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function syntheticReportRows(n: number, seed = 12): ReportRows {
   const r = rng(seed);

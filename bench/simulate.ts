@@ -10,6 +10,7 @@
 //      [--aging 1] [--persons] [--out f.json]
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { mulberry32 } from "../src/lib/random.ts";
 import type { IntakeAnswers, SpokenLanguage, Topic, UrgencySignal } from "../src/modules/intake/answers.ts";
 import { capacityFromFte } from "../src/modules/matching/capacity.ts";
 import {
@@ -87,17 +88,7 @@ export interface SimMetrics {
 // ---------------------------------------------------------------------------------------
 // Randomness
 
-/** mulberry32: tiny, fast, good enough for a simulation, identical on every platform. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 type Rng = () => number;
 
