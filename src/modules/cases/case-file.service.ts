@@ -3,8 +3,8 @@
 // referrals, due dates, history), decrypted for staff who may read it and recorded in the audit log
 // as a read of personal data. Read side of the case work (casework.service.ts is the write side).
 import type { FieldCipher } from "../../privacy/crypto.ts";
-import { UUID } from "../kernel/ids.ts";
 import { consentGranted } from "../staff/consent.ts";
+import { caseAccess } from "./casework.parts.ts";
 import type { CaseworkRepository } from "./casework.repository.ts";
 import { toChase } from "./casework.ts";
 import { LIFE_AREAS, type LifeArea, type ReferralStatusCode, TOPIC_AREAS } from "./codes.ts";
@@ -96,10 +96,8 @@ export class CaseFileService {
     caseId: string,
     actor: Actor,
   ): Promise<CaseFile | { error: "not_found" | "not_responsible" }> {
-    if (!UUID.test(caseId)) return { error: "not_found" };
-    const scope = await this.deps.repo.scope(caseId);
-    if (!scope) return { error: "not_found" };
-    const auth = { scope, ok: mayOnCase(actor, "case.read", scope) };
+    const auth = await caseAccess(this.deps.repo, caseId, actor, "case.read");
+    if (!auth) return { error: "not_found" };
     if (!auth.ok) return { error: "not_responsible" };
     const c = await this.deps.repo.caseFile(caseId);
     if (!c) return { error: "not_found" };

@@ -202,6 +202,15 @@ export class CaseworkRepository {
     return new PartnerConsentRepository(this.db).states(clientId);
   }
 
+  /** Whether the client's current release covers an office (granted and not withdrawn), read once. */
+  async releasedTo(clientId: string): Promise<(partnerId: string) => boolean> {
+    const states = await this.partnerStates(clientId);
+    return (p) => {
+      const s = states.get(p);
+      return !!s && s.granted && !s.withdrawnAt;
+    };
+  }
+
   createReferral(r: {
     caseId: string;
     partnerId: string;

@@ -11,6 +11,7 @@ import { isCountryCode } from "../intake/countries.ts";
 import { UUID } from "../kernel/ids.ts";
 import type { ClientNotifier } from "../notify/notifier.ts";
 import { type CaseFile, CaseFileService } from "./case-file.service.ts";
+import { caseAccess, OPEN_WORK, storeGoal } from "./casework.parts.ts";
 import type { CaseworkRepository } from "./casework.repository.ts";
 import {
   type AreaInput,
@@ -63,7 +64,6 @@ export type { Outcome, Refusal } from "./casework.ts";
 
 /** Phases in which the assessment can be recorded (the first consultation moves on to assessment). */
 const ASSESSMENT_PHASES = ["first_consultation", "assessment", "reassessment"];
-const OPEN_WORK = ["first_consultation", ...GOAL_PHASES];
 
 export type { CaseFile };
 
@@ -105,7 +105,7 @@ export class CaseworkService {
     if (input.date < today) return { ok: false, code: "invalid", errors: { date: "in_past" } };
     if (input.date.getTime() > today.getTime() + 366 * 86_400_000)
       return { ok: false, code: "invalid", errors: { date: "too_far_year" } };
-    const auth = await this.authorized(caseId, actor, "case.work");
+    const auth = await caseAccess(this.deps.repo, caseId, actor, "case.work");
     if (!auth) return { ok: false, code: "not_found" };
     if (!auth.ok) return { ok: false, code: "not_responsible" };
     const date = input.date;
@@ -161,7 +161,7 @@ export class CaseworkService {
     )
       errors.year = "year_range";
     if (Object.keys(errors).length) return { ok: false, code: "invalid", errors };
-    const auth = await this.authorized(caseId, actor, "case.work");
+    const auth = await caseAccess(this.deps.repo, caseId, actor, "case.work");
     if (!auth) return { ok: false, code: "not_found" };
     if (!auth.ok) return { ok: false, code: "not_responsible" };
     return this.deps.repo.transaction(async (repo): Promise<Outcome<"country" | "status" | "year">> => {
@@ -193,13 +193,6 @@ export class CaseworkService {
     });
   }
 
-  private async authorized(caseId: string, actor: Actor, action: "case.read" | "case.work" | "case.close") {
-    if (!UUID.test(caseId)) return null;
-    const scope = await this.deps.repo.scope(caseId);
-    if (!scope) return null;
-    return { scope, ok: mayOnCase(actor, action, scope) };
-  }
-
   /**
    * Stores the assessment's areas (all areas of the modal at once). `complete` closes the assessment:
    * every area needs a status and every need a barrier; the case moves on to the goal agreement and
@@ -224,7 +217,7 @@ export class CaseworkService {
       for (const m of gaps.needWithoutBarrier) errors[`${m}.barriers`] ??= "barrier_required";
     }
     if (Object.keys(errors).length) return { ok: false, code: "invalid", errors };
-    const auth = await this.authorized(caseId, actor, "case.work");
+    const auth = await caseAccess(this.deps.repo, caseId, actor, "case.work");
     if (!auth) return { ok: false, code: "not_found" };
     if (!auth.ok) return { ok: false, code: "not_responsible" };
     const now = this.deps.now();
@@ -305,7 +298,7 @@ export class CaseworkService {
     const now = this.deps.now();
     const checked = checkGoal(input, now, this.deps.partners);
     if (!checked.ok) return { ok: false, code: "invalid", errors: checked.errors };
-    const auth = await this.authorized(caseId, actor, "case.work");
+    const auth = await caseAccess(this.deps.repo, caseId, actor, "case.work");
     if (!auth) return { ok: false, code: "not_found" };
     if (!auth.ok) return { ok: false, code: "not_responsible" };
     const g = checked.value;
@@ -319,26 +312,11 @@ export class CaseworkService {
       if (!(GOAL_PHASES as readonly string[]).includes(kase.phase)) return { ok: false, code: "wrong_phase" };
       if (input.idempotencyKey && !(await repo.claim(input.idempotencyKey, now)))
         return { ok: true, duplicate: true };
-      const created = await repo.createGoal({
-        caseId,
-        text: this.deps.cipher.encrypt(g.text),
-        area: g.area,
-        steps: g.steps ? this.deps.cipher.encrypt(g.steps) : null,
-        responsible: g.responsible,
-        partnerId: g.partnerId,
-        dueDate: g.dueDate,
-        createdAt: now,
+      const id = await storeGoal(repo, this.deps.cipher, { id: caseId, clientId: kase.clientId }, g, {
+        actor: who,
+        at: now,
       });
-      await repo.record(
-        { id: caseId, clientId: kase.clientId },
-        {
-          kind: "goal.added",
-          actor: who,
-          at: now,
-          data: { goalId: created.id, area: g.area, responsible: g.responsible, partnerId: g.partnerId },
-        },
-      );
-      return { ok: true, id: created.id };
+      return { ok: true, id };
     });
   }
 
@@ -348,7 +326,7 @@ export class CaseworkService {
     actor: Actor,
     input: ReferralInput & { idempotencyKey?: string },
   ): Promise<Outcome<ReferralField>> {
-    const auth = await this.authorized(caseId, actor, "case.work");
+    const auth = await caseAccess(this.deps.repo, caseId, actor, "case.work");
     if (!auth) return { ok: false, code: "not_found" };
     if (!auth.ok) return { ok: false, code: "not_responsible" };
     const now = this.deps.now();
@@ -360,16 +338,12 @@ export class CaseworkService {
       if (input.idempotencyKey && (await repo.seen(input.idempotencyKey)))
         return { ok: true, duplicate: true };
       if (!OPEN_WORK.includes(kase.phase)) return { ok: false, code: "wrong_phase" };
-      const covered = await repo.partnerStates(kase.clientId);
       const goals = new Set((await repo.goals(caseId)).map((g) => g.id));
       const checked = checkReferral(
         input,
         now,
         this.deps.partners,
-        (p) => {
-          const s = covered.get(p);
-          return !!s && s.granted && !s.withdrawnAt;
-        },
+        await repo.releasedTo(kase.clientId),
         goals,
       );
       if (!checked.ok) return { ok: false, code: "invalid", errors: checked.errors };
@@ -463,7 +437,7 @@ export class CaseworkService {
   ): Promise<Outcome> {
     if (!isStaffClosureReason(input.reason))
       return { ok: false, code: "invalid", errors: { reason: "required" } };
-    const auth = await this.authorized(caseId, actor, "case.close");
+    const auth = await caseAccess(this.deps.repo, caseId, actor, "case.close");
     if (!auth) return { ok: false, code: "not_found" };
     if (!auth.ok) return { ok: false, code: "not_responsible" };
     const reason = input.reason as StaffClosureReason;

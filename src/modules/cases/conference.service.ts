@@ -3,14 +3,11 @@
 // and an audit entry (ids and codes only), and the Slack view's idempotency key, so a retry stores
 // nothing twice. Partner offices at the table need the client's release, read inside the transaction.
 import type { FieldCipher } from "../../privacy/crypto.ts";
-import { UUID } from "../kernel/ids.ts";
+import { caseAccess, OPEN_WORK, storeGoal } from "./casework.parts.ts";
 import type { CaseworkRepository } from "./casework.repository.ts";
 import type { Outcome } from "./casework.ts";
 import { type ConferenceField, type ConferenceInput, checkConference } from "./conference.ts";
-import { type Actor, actorString, GOAL_PHASES, mayOnCase } from "./phases.ts";
-
-/** Phases in which a conference can be held: from the first consultation until closure. */
-const CONFERENCE_PHASES: readonly string[] = ["first_consultation", ...GOAL_PHASES];
+import { type Actor, actorString } from "./phases.ts";
 
 export interface ConferenceDeps {
   repo: CaseworkRepository;
@@ -27,10 +24,9 @@ export class ConferenceService {
     actor: Actor,
     input: ConferenceInput & { idempotencyKey?: string },
   ): Promise<Outcome<ConferenceField>> {
-    if (!UUID.test(caseId)) return { ok: false, code: "not_found" };
-    const scope = await this.deps.repo.scope(caseId);
-    if (!scope) return { ok: false, code: "not_found" };
-    if (!mayOnCase(actor, "case.work", scope)) return { ok: false, code: "not_responsible" };
+    const auth = await caseAccess(this.deps.repo, caseId, actor, "case.work");
+    if (!auth) return { ok: false, code: "not_found" };
+    if (!auth.ok) return { ok: false, code: "not_responsible" };
     const now = this.deps.now();
     const who = actorString(actor);
     return this.deps.repo.transaction(async (repo): Promise<Outcome<ConferenceField>> => {
@@ -38,8 +34,7 @@ export class ConferenceService {
       if (!kase) return { ok: false, code: "not_found" };
       if (input.idempotencyKey && (await repo.seen(input.idempotencyKey)))
         return { ok: true, duplicate: true };
-      if (!CONFERENCE_PHASES.includes(kase.phase)) return { ok: false, code: "wrong_phase" };
-      const states = await repo.partnerStates(kase.clientId);
+      if (!OPEN_WORK.includes(kase.phase)) return { ok: false, code: "wrong_phase" };
       const checked = checkConference(
         // the one recording it was there
         { ...input, staffIds: actor.kind === "cm" ? [actor.staff.id, ...input.staffIds] : input.staffIds },
@@ -47,10 +42,7 @@ export class ConferenceService {
           now,
           staff: await repo.activeStaffIds(),
           partners: this.deps.partners,
-          covered: (p) => {
-            const s = states.get(p);
-            return !!s && s.granted && !s.withdrawnAt;
-          },
+          covered: await repo.releasedTo(kase.clientId),
         },
       );
       if (!checked.ok) return { ok: false, code: "invalid", errors: checked.errors };
@@ -66,22 +58,14 @@ export class ConferenceService {
         createdBy: who,
         createdAt: now,
       });
-      let goalId: string | null = null;
-      if (v.goal) {
-        const g = v.goal;
-        goalId = (
-          await repo.createGoal({
-            caseId,
-            text: this.deps.cipher.encrypt(g.text),
-            area: g.area,
-            steps: g.steps ? this.deps.cipher.encrypt(g.steps) : null,
-            responsible: g.responsible,
-            partnerId: g.partnerId,
-            dueDate: g.dueDate,
-            createdAt: now,
+      // the goal's own event names the conference it came from
+      const goalId = v.goal
+        ? await storeGoal(repo, this.deps.cipher, kase, v.goal, {
+            actor: who,
+            at: now,
+            data: { conferenceId: conf.id },
           })
-        ).id;
-      }
+        : null;
       const partners = v.participants.flatMap((p) => (p.kind === "partner" ? [p.partnerId] : []));
       await repo.record(
         { id: caseId, clientId: kase.clientId },
@@ -99,22 +83,6 @@ export class ConferenceService {
           },
         },
       );
-      if (goalId && v.goal)
-        await repo.record(
-          { id: caseId, clientId: kase.clientId },
-          {
-            kind: "goal.added",
-            actor: who,
-            at: now,
-            data: {
-              goalId,
-              area: v.goal.area,
-              responsible: v.goal.responsible,
-              partnerId: v.goal.partnerId,
-              conferenceId: conf.id,
-            },
-          },
-        );
       return { ok: true, id: conf.id };
     });
   }
