@@ -3,13 +3,13 @@
 // release from confidentiality), follow referrals up, and close with the goals' outcomes. Each
 // change is one transaction with a CaseEvent, an AuditLog entry and — when the caller passes the
 // Slack view's id — an idempotency key, so a Slack retry stores nothing twice. Every method asks
-// the one authorization rule (staff/authorize.ts) with the case's current scope. Slightly over 400
-// lines: the write-side use cases share one transaction-and-idempotency pattern, kept side by side.
+// the one authorization rule (staff/authorize.ts) with the case's current scope. Over 400 lines: the
+// write-side use cases share one transaction-and-idempotency pattern, kept side by side; the case
+// file, the conference and the "about the person" fields have files of their own.
 import type { FieldCipher } from "../../privacy/crypto.ts";
-import { ARRIVAL_YEAR_MIN, RESIDENCE_STATUSES } from "../intake/answers.ts";
-import { isCountryCode } from "../intake/countries.ts";
 import { UUID } from "../kernel/ids.ts";
 import type { ClientNotifier } from "../notify/notifier.ts";
+import { type AboutField, type AboutInput, AboutService } from "./about.service.ts";
 import { type CaseFile, CaseFileService } from "./case-file.service.ts";
 import { caseAccess, OPEN_WORK, storeGoal } from "./casework.parts.ts";
 import type { CaseworkRepository } from "./casework.repository.ts";
@@ -70,10 +70,12 @@ export type { CaseFile };
 export class CaseworkService {
   private readonly file: CaseFileService;
   private readonly conference: ConferenceService;
+  private readonly about: AboutService;
 
   constructor(private readonly deps: CaseworkDeps) {
     this.file = new CaseFileService(deps);
     this.conference = new ConferenceService(deps);
+    this.about = new AboutService(deps);
   }
 
   /** Records a case conference (conference.service.ts). */
@@ -129,68 +131,9 @@ export class CaseworkService {
     });
   }
 
-  /**
-   * Country of origin, residence status category and year of arrival, as the case manager fills them
-   * in (existing clients were never asked; a person may have skipped). Codes only, validated here; an
-   * empty field clears. A year given replaces an "earlier than" answer of the intake.
-   */
-  async setAbout(
-    caseId: string,
-    actor: Actor,
-    input: {
-      originCountry: string | null;
-      residenceStatus: string | null;
-      arrivalYear: number | null;
-      idempotencyKey?: string;
-    },
-  ): Promise<Outcome<"country" | "status" | "year">> {
-    const now = this.deps.now();
-    const errors: Partial<Record<"country" | "status" | "year", string>> = {};
-    if (input.originCountry !== null && !isCountryCode(input.originCountry))
-      errors.country = "unknown_country";
-    if (
-      input.residenceStatus !== null &&
-      !(RESIDENCE_STATUSES as readonly string[]).includes(input.residenceStatus)
-    )
-      errors.status = "invalid";
-    if (
-      input.arrivalYear !== null &&
-      (!Number.isInteger(input.arrivalYear) ||
-        input.arrivalYear < ARRIVAL_YEAR_MIN ||
-        input.arrivalYear > now.getUTCFullYear())
-    )
-      errors.year = "year_range";
-    if (Object.keys(errors).length) return { ok: false, code: "invalid", errors };
-    const auth = await caseAccess(this.deps.repo, caseId, actor, "case.work");
-    if (!auth) return { ok: false, code: "not_found" };
-    if (!auth.ok) return { ok: false, code: "not_responsible" };
-    return this.deps.repo.transaction(async (repo): Promise<Outcome<"country" | "status" | "year">> => {
-      const kase = await repo.lockCase(caseId);
-      if (!kase) return { ok: false, code: "not_found" };
-      if (input.idempotencyKey && !(await repo.claim(input.idempotencyKey, now)))
-        return { ok: true, duplicate: true };
-      await repo.setClientAbout(kase.clientId, {
-        originCountry: input.originCountry,
-        residenceStatus: input.residenceStatus,
-        arrivalYear: input.arrivalYear,
-        ...(input.arrivalYear !== null ? { arrivedBefore: null } : {}),
-      });
-      // the event says which fields were set, not their values (the history is shown to the team)
-      await repo.record(
-        { id: caseId, clientId: kase.clientId },
-        {
-          kind: "client.about_set",
-          actor: actorString(actor),
-          at: now,
-          data: {
-            country: input.originCountry !== null,
-            status: input.residenceStatus !== null,
-            year: input.arrivalYear !== null,
-          },
-        },
-      );
-      return { ok: true };
-    });
+  /** Country of origin, residence status, year of arrival (about.service.ts). */
+  setAbout(caseId: string, actor: Actor, input: AboutInput): Promise<Outcome<AboutField>> {
+    return this.about.set(caseId, actor, input);
   }
 
   /**
