@@ -1,3 +1,4 @@
+// Over 400 lines: the state machine reads best with every step's view and transitions side by side.
 // The intake questionnaire (Klärungsbogen) as a plain state machine. PURE: state + event → new state +
 // what to show, no I/O, no clock, no randomness. The Telegram layer persists the state (Conversation
 // row) after every event, so a restart or a week of silence resumes exactly where the person stopped.

@@ -1,3 +1,4 @@
+// Over 400 lines: the document and its message rendering must list the same fields; kept together.
 // /mydata: everything stored about a client, decrypted, as one JSON document (GDPR Art. 15 and 20).
 // Sent as a file where the Bot API allows it; otherwise as a series of messages with localized
 // labels (`exportMessages`). Staff are named by first name and agency only; who read or changed the

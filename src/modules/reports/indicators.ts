@@ -1,3 +1,5 @@
+// Over 400 lines: one pure pass over the case facts feeds every indicator table and its breakdowns;
+// split, each part would walk the cases again.
 // Outcome indicators and breakdowns of the committee report (issue 12.2–12.5), pure: case facts with
 // their case work + two date ranges in, typed tables out. aggregate.ts calls `buildIndicators` for the
 // period and the previous period of the same length; tables.ts turns each table into a section of

@@ -1,3 +1,4 @@
+// Over 400 lines: every case-work modal's submit shares the same parsing, answer and refresh helpers.
 // Slack listeners of the case work: open the case file (from the case card, the thread and App
 // Home), push the assessment, goal, referral and closure modals from it, take their submissions,
 // and update a referral's status from the file. Every listener acks first; modal submissions answer
