@@ -113,7 +113,7 @@ describe("quick reply from Slack", () => {
       view: {
         id: `V${randomUUID()}`,
         hash: "h1",
-        private_metadata: c.caseId,
+        private_metadata: `${c.caseId}|REF`,
         state: { values: confirmed(inDays(3)) },
       },
     });

@@ -161,7 +161,7 @@ describe("quick reply modal", () => {
     }) as { blocks: { block_id?: string; element?: Record<string, unknown> }[]; private_metadata: string };
     const ids = view.blocks.map((b) => b.block_id).filter(Boolean);
     expect(ids).toEqual([QUICK_REPLY_IDS.replyBlock, "qr_p_date", "qr_p_time"]);
-    expect(view.private_metadata).toBe("c1");
+    expect(view.private_metadata).toBe("c1|BI-1");
     const json = JSON.stringify(view);
     expect(json).toContain("Das liest die Person (Arabisch)");
     expect(json).toContain("> Ihr Termin ist bestätigt");

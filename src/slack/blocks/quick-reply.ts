@@ -123,12 +123,18 @@ export function quickReplyModal(a: {
   return {
     type: "modal",
     callback_id: QUICK_REPLY_IDS.view,
-    private_metadata: a.caseId,
+    private_metadata: `${a.caseId}|${a.referenceCode}`,
     title: plain(t("quickreply:title"), 24),
     submit: plain(t("quickreply:send"), 24),
     close: plain(t("quickreply:cancel"), 24),
     blocks,
   };
+}
+
+/** The modal's case (re-authorized on every use) and its reference code (shown only). */
+export function modalCase(metadata: string | undefined): { caseId: string; referenceCode: string } {
+  const [caseId = "", referenceCode = ""] = (metadata ?? "").split("|");
+  return { caseId, referenceCode };
 }
 
 /** A one-screen notice instead of the modal (refusals before there is a field to show them on). */

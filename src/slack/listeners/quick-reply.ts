@@ -9,6 +9,7 @@ import { type ParamKind, type QuickReplyInput, quickReply } from "../../modules/
 import type { QuickReplyService } from "../../modules/cases/quick-reply.service.ts";
 import type { T } from "../blocks/common.ts";
 import {
+  modalCase,
   QUICK_REPLY_ACTION,
   QUICK_REPLY_IDS,
   type QuickReplyPreview,
@@ -54,7 +55,7 @@ export interface QuickReplyDeps {
   log: Logger;
 }
 
-async function staffT(deps: QuickReplyDeps, userId: string | undefined): Promise<T> {
+async function staffTextOf(deps: QuickReplyDeps, userId: string | undefined): Promise<T> {
   const lng = userId && deps.languageOf ? await deps.languageOf(userId) : "de";
   const t = deps.i18n.getFixedT(lng);
   return (key, opts) => String(t(key, opts as never));
@@ -64,7 +65,7 @@ async function open(args: QuickReplyArgs, deps: QuickReplyDeps, caseId: string |
   const user = args.body.user?.id ?? "";
   const trigger = args.body.trigger_id;
   if (!trigger) return;
-  const t = await staffT(deps, user);
+  const t = await staffTextOf(deps, user);
   const r = caseId ? await deps.quickReplies.target(caseId, user) : null;
   const view = !r
     ? quickReplyNotice(t("quickreply:refused.no_case"), t)
@@ -99,14 +100,13 @@ export async function onQuickReplyChange(args: QuickReplyArgs, deps: QuickReplyD
   await args.ack();
   const user = args.body.user?.id ?? "";
   const viewId = args.body.view?.id;
-  const caseId = args.body.view?.private_metadata ?? "";
+  const { caseId, referenceCode } = modalCase(args.body.view?.private_metadata);
   if (!viewId) return;
-  const t = await staffT(deps, user);
+  const t = await staffTextOf(deps, user);
   const input = readInput(args.body.view?.state?.values);
   const r = await deps.quickReplies.preview(caseId, user, input);
   let view: Record<string, unknown>;
   if (r.ok || r.code === "invalid") {
-    const t0 = await deps.quickReplies.target(caseId, user);
     const preview: QuickReplyPreview = r.ok
       ? {
           kind: "text",
@@ -120,7 +120,7 @@ export async function onQuickReplyChange(args: QuickReplyArgs, deps: QuickReplyD
         : { kind: "none" };
     view = quickReplyModal({
       caseId,
-      referenceCode: t0.ok ? t0.referenceCode : "",
+      referenceCode,
       input,
       preview,
       t,
@@ -152,9 +152,9 @@ function fieldErrors(input: QuickReplyInput, errors: Partial<Record<ParamKind | 
 
 export async function onQuickReplySubmitted(args: QuickReplyArgs, deps: QuickReplyDeps): Promise<void> {
   const user = args.body.user?.id ?? "";
-  const t = await staffT(deps, user);
+  const t = await staffTextOf(deps, user);
   const viewId = args.body.view?.id;
-  const caseId = args.body.view?.private_metadata ?? "";
+  const { caseId } = modalCase(args.body.view?.private_metadata);
   const input = readInput(args.body.view?.state?.values);
   if (!viewId)
     return args.ack({
