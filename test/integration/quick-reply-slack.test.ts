@@ -37,12 +37,13 @@ afterAll(async () => {
   await peer?.close();
 });
 
-const post = (payload: unknown) => {
+/** `ts`: Slack signs a retried request anew; the same signature twice is refused as a replay */
+const post = (payload: unknown, ts?: number) => {
   const body = interactionBody(payload);
   return fetch(`http://127.0.0.1:${sys.port}/slack/events`, {
     method: "POST",
     body,
-    headers: signedHeaders(body),
+    headers: signedHeaders(body, ts === undefined ? {} : { ts }),
   });
 };
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
@@ -122,6 +123,9 @@ describe("quick reply from Slack", () => {
     );
     const view = JSON.stringify(updated.args);
     expect(view).toContain("تم تأكيد موعدك");
+    // the relay's frame as the client reads it, without its markup
+    expect(view).toContain("رسالة من مدير حالتك");
+    expect(view).not.toContain("<b>");
     expect(view).toContain("Ihr Termin ist bestätigt");
     expect(view).toContain("09:30");
   });
@@ -197,7 +201,8 @@ describe("quick reply from Slack", () => {
     expect(String(note.args.text)).toContain("Ihr Termin ist bestätigt");
 
     // Slack retries the same submission: nothing stored, queued or noted twice
-    expect((await answer(await post(payload))).response_action).toBeUndefined();
+    const retried = await post(payload, Math.floor(Date.now() / 1000) + 1);
+    expect((await answer(retried)).response_action).toBeUndefined();
     expect(await messagesOf(c.caseId)).toHaveLength(1);
     expect(
       await sys.ctx.db.auditLog.count({ where: { caseId: c.caseId, action: "relay.quick_reply" } }),

@@ -32,8 +32,10 @@ export interface QuickReplyText {
   ok: true;
   locale: string;
   referenceCode: string;
-  /** exactly the body the client reads (inside the relay's frame) */
+  /** the body that is stored and relayed */
   clientText: string;
+  /** the whole Telegram message as the client reads it: the relay's frame around the body, no markup */
+  clientMessage: string;
   /** the same reply in German, for the case manager */
   germanText: string;
   /** why sending would be refused now (the preview still shows the text) */
@@ -130,11 +132,17 @@ export class QuickReplyService {
     if (!parsed.ok) return { ok: false, code: "invalid", errors: parsed.errors };
     const text = (lng: string) =>
       renderQuickReply(this.d.translate(lng), lng, this.d.timeZone, parsed.reply, parsed.values);
+    const clientText = text(to.locale);
+    const framed = this.d.translate(to.locale)(`client:${QUICK_REPLY_TEMPLATE}`, {
+      referenceCode: to.referenceCode,
+      message: clientText,
+    });
     return {
       ok: true,
       locale: to.locale,
       referenceCode: to.referenceCode,
-      clientText: text(to.locale),
+      clientText,
+      clientMessage: framed.replace(/<[^>]*>/g, ""),
       germanText: text("de"),
       blocked: !to.relayConsent ? "no_consent" : !to.reachable ? "unreachable" : null,
     };

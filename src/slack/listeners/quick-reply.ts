@@ -111,7 +111,7 @@ export async function onQuickReplyChange(args: QuickReplyArgs, deps: QuickReplyD
       ? {
           kind: "text",
           language: t(`quickreply:language.${r.locale}`),
-          clientText: r.clientText,
+          clientText: r.clientMessage,
           germanText: r.germanText,
           blocked: r.blocked,
         }
