@@ -34,6 +34,7 @@ export class PrismaThreadActions implements ThreadActions {
     const target = await this.deps.queries.caseByThread(a.channel, a.threadTs);
     if (!target) return { outcome: "unknown_thread" };
     if (!authorize(a.by, "thread.use", target).ok) return { outcome: "not_allowed" };
+    if (target.erased) return { outcome: "erased" };
     if (!target.relayConsent) return { outcome: "no_consent" };
     const now = this.deps.now();
     let id: string;
