@@ -178,7 +178,11 @@ export class SlackDeliverer {
       let channel = data.slackChannel;
       let ts = data.slackTs;
       let outcome: string;
-      if (channel && ts && (await db.client.count({ where: { erasedAt: { not: null }, cases: { some: { id: data.case.id } } } }))) {
+      if (
+        channel &&
+        ts &&
+        (await db.client.count({ where: { erasedAt: { not: null }, cases: { some: { id: data.case.id } } } }))
+      ) {
         // the slack.erase job neutralised this card; a late update must not bring the card back
         const text = erasedCardText(this.d.i18n, data.case.referenceCode);
         await web.chat.update({ channel, ts, text, blocks: [], ...INERT });

@@ -8,11 +8,10 @@
 // done, one AuditLog row "slack.erased" with the counts.
 import { DelayedError } from "bullmq";
 import type { i18n } from "i18next";
-import type { Db } from "../db/client.ts";
 import type { Logger } from "../lib/logger.ts";
 import { UUID } from "../modules/kernel/ids.ts";
+import type { SlackErasureRepository } from "../modules/privacy/slack-erasure.repository.ts";
 import { cleanupOutcomeOfError } from "../modules/privacy/slack-erasure.ts";
-import { SlackErasureRepository } from "../modules/privacy/slack-erasure.repository.ts";
 import type { Jobs } from "../queue/jobs.ts";
 import type { Producer } from "../queue/registry.ts";
 import { erasedCardText } from "./blocks/erased.ts";
@@ -28,7 +27,7 @@ export interface SlackEraseWeb {
 }
 
 export interface SlackEraserDeps {
-  db: Db;
+  repo: SlackErasureRepository;
   i18n: i18n;
   web: SlackEraseWeb;
   log: Logger;
@@ -42,26 +41,22 @@ const slackError = (e: unknown): string | undefined => {
 };
 
 export class SlackEraser {
-  private readonly repo: SlackErasureRepository;
-
-  constructor(private readonly d: SlackEraserDeps) {
-    this.repo = new SlackErasureRepository(d.db);
-  }
+  constructor(private readonly d: SlackEraserDeps) {}
 
   async run(caseId: string, job: DelayableJob): Promise<Record<string, number> | string> {
     if (!UUID.test(caseId)) return "invalid";
-    const rows = await this.repo.pending(caseId);
+    const rows = await this.d.repo.pending(caseId);
     const done: Record<string, number> = {};
     if (rows.length) {
-      const kase = await this.d.db.case.findUnique({ where: { id: caseId }, select: { referenceCode: true } });
-      const text = erasedCardText(this.d.i18n, kase?.referenceCode ?? "—");
+      const text = erasedCardText(this.d.i18n, (await this.d.repo.referenceCode(caseId)) ?? "—");
       for (const r of rows) {
         const outcome = await this.one(r, text, job);
-        await this.repo.markDone(r.id, outcome, this.d.now());
+        await this.d.repo.markDone(r.id, outcome, this.d.now());
         done[outcome] = (done[outcome] ?? 0) + 1;
       }
     }
-    if (await this.repo.finish(caseId, this.d.now())) this.d.log.info({ caseId, ...done }, "slack copies erased");
+    if (await this.d.repo.finish(caseId, this.d.now()))
+      this.d.log.info({ caseId, ...done }, "slack copies erased");
     return done;
   }
 
@@ -92,12 +87,12 @@ export class SlackEraser {
 
 /** Re-enqueues the cases whose clean-up is not finished (a lost enqueue, a job failed for good). */
 export async function sweepSlackErasures(
-  db: Db,
+  repo: Pick<SlackErasureRepository, "pendingCases">,
   producer: Pick<Producer<Jobs>, "enqueue">,
   now: Date,
 ): Promise<number> {
   const day = now.toISOString().slice(0, 10);
-  const cases = await new SlackErasureRepository(db).pendingCases();
+  const cases = await repo.pendingCases();
   for (const caseId of cases) await producer.enqueue("slack.erase", { caseId, key: `${caseId}.${day}` });
   return cases.length;
 }

@@ -3,11 +3,12 @@
 // erasures whose Slack clean-up is not finished.
 import { webApi } from "@slack/bolt";
 import type { AppContext, Feature } from "../app/feature.ts";
+import { SlackErasureRepository } from "../modules/privacy/slack-erasure.repository.ts";
 import { QUEUES } from "../queue/jobs.ts";
 import { buildPorts, type PortWiring } from "./adapters.ts";
 import { boltLogger } from "./app.ts";
 import { digestDay, type Kv, SlackDeliverer, type SlackWeb } from "./deliver.ts";
-import { type SlackEraseWeb, SlackEraser, sweepSlackErasures } from "./erase.ts";
+import { SlackEraser, type SlackEraseWeb, sweepSlackErasures } from "./erase.ts";
 import type { SlackPorts } from "./ports.ts";
 import { registerListeners } from "./register.ts";
 
@@ -74,7 +75,7 @@ export function slackFeature(opts: SlackFeatureOptions = {}): Feature {
         now: ctx.now,
       });
       const eraser = new SlackEraser({
-        db: ctx.db,
+        repo: new SlackErasureRepository(ctx.db),
         i18n: ctx.i18n,
         web: web as unknown as SlackEraseWeb,
         log: ctx.log,
@@ -92,7 +93,7 @@ export function slackFeature(opts: SlackFeatureOptions = {}): Feature {
     },
     start: async (ctx) => {
       if (!ctx.env.SLACK_BOT_TOKEN) return;
-      const swept = await sweepSlackErasures(ctx.db, ctx.producer, ctx.now());
+      const swept = await sweepSlackErasures(new SlackErasureRepository(ctx.db), ctx.producer, ctx.now());
       if (swept) ctx.log.info({ cases: swept }, "slack erasures re-enqueued");
       if (!ctx.org.relay.digestChannel) return;
       await ctx.producer

@@ -5,30 +5,30 @@
 // per case. Afterwards nothing more of the case is relayed in either direction.
 import { webApi } from "@slack/bolt";
 import type { Worker } from "bullmq";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadOrganisation } from "../../src/config/org.load.ts";
 import type { Organisation } from "../../src/config/org.schema.ts";
 import { type SlackCall, type SlackPeer, startSlackPeer } from "../../src/devtools/slack-peer.ts";
 import { createI18n } from "../../src/i18n/index.ts";
 import { silentLogger } from "../../src/lib/logger.ts";
-import { OrgRepository } from "../../src/modules/org/org.repository.ts";
-import { ErasureService } from "../../src/modules/privacy/erase.ts";
+import type { ErasureService } from "../../src/modules/privacy/erase.ts";
+import { SlackErasureRepository } from "../../src/modules/privacy/slack-erasure.repository.ts";
 import { createCipher, generateKeySpec } from "../../src/privacy/crypto.ts";
 import { JOBS, QUEUES } from "../../src/queue/jobs.ts";
-import { Producer, startWorker } from "../../src/queue/registry.ts";
-import { redisScrubber } from "../../src/queue/scrub.ts";
+import { type Producer, startWorker } from "../../src/queue/registry.ts";
 import { staffDirectory } from "../../src/slack/adapters.ts";
 import { type Kv, SlackDeliverer, type SlackWeb } from "../../src/slack/deliver.ts";
-import { type SlackEraseWeb, SlackEraser, sweepSlackErasures } from "../../src/slack/erase.ts";
+import { SlackEraser, type SlackEraseWeb, sweepSlackErasures } from "../../src/slack/erase.ts";
 import { PrismaCaseQueries } from "../../src/slack/queries.ts";
 import { PrismaThreadActions } from "../../src/slack/relay.ts";
-import { createTestDb, type TestDb } from "../support/db.ts";
+import type { TestDb } from "../support/db.ts";
 import {
   createRichClient,
   findInPostgres,
   personalValues,
+  privacyWorld,
   type RichClient,
+  testErasure,
 } from "../support/privacy-fixtures.ts";
 
 const NOW = new Date("2026-12-07T10:00:00Z");
@@ -58,14 +58,7 @@ const tsOf = (n: number) => ({
 const TS = tsOf(1);
 
 beforeAll(async () => {
-  db = await createTestDb("slack_erasure");
-  org = await loadOrganisation("orgs/bielefeld.yaml");
-  await new OrgRepository(db.prisma).sync(org);
-  const cms = org.caseManagers.filter((c) => !c.teamLead);
-  cmA = cms[0]!.id;
-  cmB = cms[1]!.id;
-  redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
-  producer = new Producer(JOBS, redis, prefix);
+  ({ db, org, cmA, cmB, redis, producer } = await privacyWorld("slack_erasure", prefix));
   let deletes = 0;
   peer = await startSlackPeer(0, (c: SlackCall) => {
     if (c.method === "chat.delete" && ++deletes === 2 && secondDeleteAnswer)
@@ -77,14 +70,7 @@ beforeAll(async () => {
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
   });
-  erasure = new ErasureService({
-    db: db.prisma,
-    cipher,
-    producer,
-    scrubRedis: redisScrubber(redis, prefix, Object.values(QUEUES)),
-    log: silentLogger,
-    now: () => NOW,
-  });
+  erasure = testErasure(db.prisma, cipher, producer, redis, prefix, NOW);
 });
 
 afterAll(async () => {
@@ -136,7 +122,7 @@ async function clientInSlack(tag: string, n: number): Promise<RichClient & { dm:
 
 const eraser = () =>
   new SlackEraser({
-    db: db.prisma,
+    repo: new SlackErasureRepository(db.prisma),
     i18n: i18nRef!,
     web: web as unknown as SlackEraseWeb,
     log: silentLogger,
@@ -232,7 +218,7 @@ describe("erasure → slack.erase", () => {
   it("a second run and the start-up sweep find nothing left and audit nothing twice", async () => {
     const before = peer.calls.length;
     expect(await eraser().run(c.caseId, { moveToDelayed: async () => {} })).toEqual({});
-    expect(await sweepSlackErasures(db.prisma, producer, NOW)).toBe(0);
+    expect(await sweepSlackErasures(new SlackErasureRepository(db.prisma), producer, NOW)).toBe(0);
     expect(peer.calls.length).toBe(before);
     expect(await db.prisma.auditLog.count({ where: { caseId: c.caseId, action: "slack.erased" } })).toBe(1);
   });
@@ -247,7 +233,7 @@ describe("erasure → slack.erase", () => {
     expect(delayedTo).toHaveLength(1);
     expect(await db.prisma.slackErasure.count({ where: { caseId: d.caseId, doneAt: null } })).toBe(6);
     // as if the job had been lost: the sweep finds the case and enqueues a job of the day
-    expect(await sweepSlackErasures(db.prisma, producer, NOW)).toBe(1);
+    expect(await sweepSlackErasures(new SlackErasureRepository(db.prisma), producer, NOW)).toBe(1);
     const jobs = await producer.queue(QUEUES.slack).getJobs(["wait", "delayed", "prioritized"], 0, -1);
     expect(jobs.map((j) => j.data)).toContainEqual({ caseId: d.caseId, key: `${d.caseId}.2026-12-07` });
   });
@@ -271,13 +257,24 @@ describe("an erased case relays nothing more", () => {
     const directory = staffDirectory(db.prisma, async () => "de");
     const by = await directory.bySlackUser(await slackUserOf(cmA));
     expect(by).not.toBeNull();
-    const r = await threads.staffReply({ channel: e.dm, threadTs: TS.card, ts: "1765100000.000777", text: "Hallo", by: by! });
+    const r = await threads.staffReply({
+      channel: e.dm,
+      threadTs: TS.card,
+      ts: "1765100000.000777",
+      text: "Hallo",
+      by: by!,
+    });
     expect(r.outcome).toBe("erased");
     expect(notified).toEqual([]);
 
     // a client message stored while /delete ran (the relay had read the case before the commit)
     await db.prisma.relayedMessage.create({
-      data: { caseId: e.caseId, direction: "client_to_staff", body: cipher.encrypt("late"), author: "client" },
+      data: {
+        caseId: e.caseId,
+        direction: "client_to_staff",
+        body: cipher.encrypt("late"),
+        author: "client",
+      },
     });
     const deliverer = new SlackDeliverer({
       db: db.prisma,

@@ -9,6 +9,7 @@ import {
 } from "../../src/modules/privacy/slack-erasure.ts";
 
 const none = { channel: null, ts: null };
+const r = (channel: string, ts: string) => ({ channel, ts });
 const refs = (over: Partial<CaseSlackRefs>): CaseSlackRefs => ({
   cards: [],
   thread: none,
@@ -16,21 +17,11 @@ const refs = (over: Partial<CaseSlackRefs>): CaseSlackRefs => ({
   deputyCopies: [],
   ...over,
 });
-const del = (source: SlackCleanup["source"], channel: string, ts: string): SlackCleanup => ({
-  action: "delete",
-  source,
-  channel,
-  ts,
-});
-const upd = (source: SlackCleanup["source"], channel: string, ts: string): SlackCleanup => ({
-  action: "update",
-  source,
-  channel,
-  ts,
-});
+/** one clean-up as "<action> <source> <channel> <ts>" */
+const show = (c: SlackCleanup) => `${c.action} ${c.source} ${c.channel} ${c.ts}`;
 
 describe("planSlackErasure", () => {
-  const cases: { name: string; refs: CaseSlackRefs; plan: SlackCleanup[] }[] = [
+  const cases: { name: string; refs: CaseSlackRefs; plan: string[] }[] = [
     { name: "a case that never reached Slack", refs: refs({}), plan: [] },
     {
       name: "cards not posted yet and a message held (no ts) leave nothing",
@@ -40,71 +31,58 @@ describe("planSlackErasure", () => {
     {
       name: "accepted card as thread: messages and deputy copy deleted, the card updated once",
       refs: refs({
-        cards: [{ channel: "DANNA", ts: "1.1" }],
-        thread: { channel: "DANNA", ts: "1.1" },
-        relayed: [
-          { channel: "DANNA", ts: "1.2" },
-          { channel: "DANNA", ts: "1.3" },
-        ],
-        deputyCopies: [{ channel: "DBEN", ts: "9.1" }],
+        cards: [r("DANNA", "1.1")],
+        thread: r("DANNA", "1.1"),
+        relayed: [r("DANNA", "1.2"), r("DANNA", "1.3")],
+        deputyCopies: [r("DBEN", "9.1")],
       }),
       plan: [
-        del("relayed", "DANNA", "1.2"),
-        del("relayed", "DANNA", "1.3"),
-        del("deputy_copy", "DBEN", "9.1"),
-        upd("card", "DANNA", "1.1"),
+        "delete relayed DANNA 1.2",
+        "delete relayed DANNA 1.3",
+        "delete deputy_copy DBEN 9.1",
+        "update card DANNA 1.1",
       ],
     },
     {
       name: "every card of the case (declined, moved) and a thread root of its own",
       refs: refs({
-        cards: [
-          { channel: "DOTHER", ts: "2.1" },
-          { channel: "DANNA", ts: "3.1" },
-        ],
-        thread: { channel: "CTHREADS", ts: "4.1" },
+        cards: [r("DOTHER", "2.1"), r("DANNA", "3.1")],
+        thread: r("CTHREADS", "4.1"),
       }),
-      plan: [upd("card", "DOTHER", "2.1"), upd("card", "DANNA", "3.1"), upd("thread", "CTHREADS", "4.1")],
+      plan: ["update card DOTHER 2.1", "update card DANNA 3.1", "update thread CTHREADS 4.1"],
     },
     {
       name: "a message stored before its channel was recorded is looked for in every thread channel",
       refs: refs({
-        cards: [
-          { channel: "DOLD", ts: "2.1" },
-          { channel: "DANNA", ts: "3.1" },
-        ],
-        thread: { channel: "DANNA", ts: "3.1" },
+        cards: [r("DOLD", "2.1"), r("DANNA", "3.1")],
+        thread: r("DANNA", "3.1"),
         relayed: [{ channel: null, ts: "2.5" }],
       }),
       plan: [
-        del("relayed", "DANNA", "2.5"),
-        del("relayed", "DOLD", "2.5"),
-        upd("card", "DOLD", "2.1"),
-        upd("card", "DANNA", "3.1"),
+        "delete relayed DANNA 2.5",
+        "delete relayed DOLD 2.5",
+        "update card DOLD 2.1",
+        "update card DANNA 3.1",
       ],
     },
     {
       name: "a message stored with the root's ts (post without ts) is not deleted: the root is updated",
       refs: refs({
-        cards: [{ channel: "DANNA", ts: "3.1" }],
-        thread: { channel: "DANNA", ts: "3.1" },
-        relayed: [{ channel: "DANNA", ts: "3.1" }],
+        cards: [r("DANNA", "3.1")],
+        thread: r("DANNA", "3.1"),
+        relayed: [r("DANNA", "3.1")],
       }),
-      plan: [upd("card", "DANNA", "3.1")],
+      plan: ["update card DANNA 3.1"],
     },
     {
       name: "a deputy copy with no ts recorded is skipped, a repeated one listed once",
       refs: refs({
-        deputyCopies: [
-          { channel: "DBEN", ts: null },
-          { channel: "DBEN", ts: "9.1" },
-          { channel: "DBEN", ts: "9.1" },
-        ],
+        deputyCopies: [{ channel: "DBEN", ts: null }, r("DBEN", "9.1"), r("DBEN", "9.1")],
       }),
-      plan: [del("deputy_copy", "DBEN", "9.1")],
+      plan: ["delete deputy_copy DBEN 9.1"],
     },
   ];
-  for (const c of cases) it(c.name, () => expect(planSlackErasure(c.refs)).toEqual(c.plan));
+  for (const c of cases) it(c.name, () => expect(planSlackErasure(c.refs).map(show)).toEqual(c.plan));
 });
 
 describe("cleanupOutcomeOfError", () => {
@@ -119,7 +97,8 @@ describe("cleanupOutcomeOfError", () => {
     [undefined, null],
   ];
   for (const [code, outcome] of table)
-    it(`${code ?? "(no code)"} → ${outcome ?? "retry"}`, () => expect(cleanupOutcomeOfError(code)).toBe(outcome));
+    it(`${code ?? "(no code)"} → ${outcome ?? "retry"}`, () =>
+      expect(cleanupOutcomeOfError(code)).toBe(outcome));
 });
 
 describe("slackErasureCounts", () => {

@@ -91,6 +91,12 @@ export class SlackErasureRepository {
     return rows.map((r) => r.caseId);
   }
 
+  /** what the neutral text of the case's cards names (the reference code stays after erasure) */
+  async referenceCode(caseId: string): Promise<string | null> {
+    const k = await this.db.case.findUnique({ where: { id: caseId }, select: { referenceCode: true } });
+    return k?.referenceCode ?? null;
+  }
+
   async markDone(id: string, outcome: string, at: Date): Promise<void> {
     await this.db.slackErasure.updateMany({ where: { id, doneAt: null }, data: { doneAt: at, outcome } });
   }
