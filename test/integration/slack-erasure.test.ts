@@ -239,6 +239,21 @@ describe("erasure → slack.erase", () => {
   });
 });
 
+describe("retention", () => {
+  it("erasing a closed case at retention expiry cleans Slack up the same way", async () => {
+    const f = await clientInSlack("slk4", 4);
+    await db.prisma.case.update({
+      where: { id: f.caseId },
+      data: { phase: "closed", closedAt: NOW, closureReason: "goals_reached" },
+    });
+    const r = await erasure.erase(f.clientId, { mode: "retention_closed", actor: "system" });
+    expect(r.status).toBe("erased");
+    expect(await db.prisma.slackErasure.count({ where: { caseId: f.caseId } })).toBe(6);
+    const jobs = await producer.queue(QUEUES.slack).getJobs(["wait", "delayed", "prioritized"], 0, -1);
+    expect(jobs.map((j) => j.data)).toContainEqual({ caseId: f.caseId, key: f.caseId });
+  });
+});
+
 describe("an erased case relays nothing more", () => {
   it("a staff reply in its thread is refused with outcome erased; a message stored late is not posted", async () => {
     const e = await clientInSlack("slk3", 3);
