@@ -118,6 +118,19 @@ export const JOBS = defineJobs({
     }),
     id: (p) => `slack.${p.key}`,
   }),
+  /**
+   * After an erasure: delete the bot's copies of the client's words in Slack and neutralise the case's
+   * cards and thread root, from the SlackErasure rows committed with the erasure (src/slack/erase.ts).
+   * `key` = the case id (the erasure), or "<caseId>.<day>" from the start-up sweep, so a job that
+   * failed for good does not block a later round.
+   */
+  "slack.erase": job({
+    queue: QUEUES.slack,
+    schema: z.strictObject({ caseId: uuid, key: z.string().regex(/^[0-9a-f-]{36}(\.[\w-]{1,40})?$/) }),
+    id: (p) => `slack-erase.${p.key}`,
+    // Slack down for a while must not exhaust the attempts: 10 tries, 5 s doubling (about 85 minutes)
+    opts: { attempts: 10, backoff: { type: "exponential", delay: 5000 } },
+  }),
   /** weekly team digest (a job scheduler of the Slack feature): enqueues slack.deliver kind digest */
   "slack.digest": job({
     queue: QUEUES.work,
