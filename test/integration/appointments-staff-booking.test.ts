@@ -9,7 +9,12 @@ import type { AppContext } from "../../src/app/feature.ts";
 import { appointmentsFeature } from "../../src/app/features/appointments.ts";
 import { type SlackPeer, startSlackPeer } from "../../src/devtools/slack-peer.ts";
 import { QUEUES } from "../../src/queue/jobs.ts";
-import { orgWithAppointments, seedAssignedCase, setHours } from "../support/appointments.ts";
+import {
+  obliterateQueues,
+  orgWithAppointments,
+  seedAssignedCase,
+  setHours,
+} from "../support/appointments.ts";
 import { startTestSystem, type TestSystem } from "../support/system.ts";
 import { blockAction, interactionBody, signedHeaders, slackEnv, viewSubmission } from "./slack-fixtures.ts";
 
@@ -35,11 +40,7 @@ beforeAll(async () => {
   app = sys.ctx;
 });
 afterAll(async () => {
-  for (const q of Object.values(QUEUES))
-    await app.producer
-      .queue(q)
-      .obliterate({ force: true })
-      .catch(() => {});
+  await obliterateQueues(app.producer);
   await sys?.shutdown({ dropDb: true });
   await peer?.close();
 });

@@ -136,17 +136,10 @@ export class StaffBookingRepository {
     });
   }
 
-  create(data: {
-    id: string;
-    caseId: string;
-    cmId: string;
-    startsAt: Date;
-    endsAt: Date;
-    mode: ContactMode;
-    officeId: string | null;
-    address: string | null;
-    kind: string;
-  }): Promise<BookedAppointment> {
+  /** `address`: already encrypted (bound to this row) or null */
+  create(
+    data: Omit<BookedAppointment, "rescheduleCount"> & { address: string | null },
+  ): Promise<BookedAppointment> {
     return this.db.appointment.create({ data, select: BOOKED_SELECT });
   }
 
