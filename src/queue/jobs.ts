@@ -182,7 +182,14 @@ export const JOBS = defineJobs({
     queue: QUEUES.telegram,
     schema: z.strictObject({
       appointmentId: uuid,
-      event: z.enum(["confirmed", "moved_by_staff", "cancelled_by_staff", "reminder", "checkin"]),
+      event: z.enum([
+        "confirmed",
+        "booked_by_staff",
+        "moved_by_staff",
+        "cancelled_by_staff",
+        "reminder",
+        "checkin",
+      ]),
       key: z.string().min(1).max(120),
     }),
     id: (p) => `appt-client.${p.key}`,
