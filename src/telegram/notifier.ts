@@ -24,6 +24,7 @@ import type { Handler, PayloadOf, Producer } from "../queue/registry.ts";
 import { referralBlocks } from "./features/info.ts";
 import { escapeHtml, HTML_OPTS, html, isNotModified, type Params, render } from "./features/shared.ts";
 import { etaText } from "./features/status.ts";
+import { surveyInvite } from "./features/survey.ts";
 
 export const PER_CHAT_SPACING_MS = 1000;
 /** sends per second the calendar plans for the whole bot: Telegram's "about 30", with a margin */
@@ -211,6 +212,8 @@ export function telegramSendHandler(
     const locale = isClientLocale(to.locale) ? to.locale : "en";
     const params = await templateParams(app, repo, locale, p.clientId, p.template, p.params);
     if (!params) return { skipped: "nothing to deliver" };
+    const survey = surveyInvite(app, locale, p.template, p.params);
+    if (survey) params.question = survey.question;
     const count = typeof params.count === "number" ? { count: params.count } : {};
     if (!app.i18n.exists(p.template, { lng: locale, ns: "client", ...count }))
       throw new UnrecoverableError(`telegram.send: unknown template ${p.template}`);
@@ -221,7 +224,12 @@ export function telegramSendHandler(
     try {
       messageId = p.asStatus
         ? await sendStatus(api, repo, p.clientId, to, text)
-        : (await api.sendMessage(to.chatId, text, HTML_OPTS)).message_id;
+        : (
+            await api.sendMessage(to.chatId, text, {
+              ...HTML_OPTS,
+              ...(survey ? { reply_markup: survey.keyboard } : {}),
+            })
+          ).message_id;
     } catch (e) {
       if (permanent(e))
         throw new UnrecoverableError(`telegram.send: Telegram refused (${(e as GrammyError).error_code})`);

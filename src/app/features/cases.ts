@@ -13,6 +13,7 @@ import { registerCaseListeners } from "../../slack/listeners/cases.ts";
 import { openClosure, registerCaseworkListeners } from "../../slack/listeners/casework.ts";
 import type { Feature } from "../feature.ts";
 import { caseworkOf, lifecycleOf, monitoringOf, partnerOptions } from "../runtime/casework.ts";
+import { surveyOf } from "../runtime/survey.ts";
 
 export { lifecycleOf };
 
@@ -54,7 +55,7 @@ export const casesFeature: Feature = {
       return refId;
     },
     "cases.monitor": async () => {
-      const r = await monitoringOf(app).run();
+      const r = { ...(await monitoringOf(app).run()), ...(await surveyOf(app).sweep()) };
       app.log.info(r, "monitoring run");
       return r;
     },

@@ -93,7 +93,8 @@ export interface MetricRow {
   values: MetricValue[];
 }
 
-export type RowKind = "life_area" | "closure" | "plain" | "indicator";
+/** "month": "YYYY-MM" rows; "answer": the survey's answer codes (voice.ts) */
+export type RowKind = "life_area" | "closure" | "plain" | "indicator" | "month" | "answer";
 
 export interface MetricTable {
   /** section id; title key cases:report.<id> */
