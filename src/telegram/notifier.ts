@@ -164,6 +164,7 @@ export const STAFF_MESSAGE = "relay.staff_message";
  *   target   = the referral office's name and address (HTML)      from targetId (organisation file)
  *   reason   = why this office (empty when there is no text)      from reasonCode
  *   message  = the decrypted staff message                        from relayedMessageId (relay.staff_message)
+ *   question = the survey's first question, with its buttons      from invitationId (survey:invite.*, handler)
  * Undefined when there is nothing to deliver (a relayed message that is gone).
  */
 export async function templateParams(

@@ -36,6 +36,12 @@ let anna: Actor;
 
 const rich = (over: { phase?: "service_steering" | "waiting"; now?: Date } = {}) =>
   createRichClient(db.prisma, cipher, { cmId: cm.id, otherCmId: cm.other, ...over });
+/** closes through the case work (goal outcome included), as the Slack closure modal does */
+const close = (c: { caseId: string; goalId: string }, reason: string) =>
+  casework.close(c.caseId, anna, {
+    reason,
+    outcomes: [{ goalId: c.goalId, outcome: "reached", reason: "" }],
+  });
 const surveyJobs = () => jobs.calls.filter((c) => c.name === "survey.invite").map((c) => c.payload);
 
 beforeAll(async () => {
@@ -71,10 +77,7 @@ describe("closure → invitation", () => {
   it("a closure enqueues the survey after the goodbye; a withdrawal does not", async () => {
     const c = await rich();
     jobs.calls.length = 0;
-    const r = await casework.close(c.caseId, anna, {
-      reason: "goals_reached",
-      outcomes: [{ goalId: c.goalId, outcome: "reached", reason: "" }],
-    });
+    const r = await close(c, "goals_reached");
     expect(r).toMatchObject({ ok: true });
     expect(surveyJobs()).toEqual([{ caseId: c.caseId, kind: "closure" }]);
     expect(clients.sent.at(-1)?.key).toBe(`case.goodbye.${c.caseId}`);
@@ -87,10 +90,7 @@ describe("closure → invitation", () => {
 
   it("the job stores one invitation with the tally and sends it once, under one key", async () => {
     const c = await rich();
-    await casework.close(c.caseId, anna, {
-      reason: "moved_away",
-      outcomes: [{ goalId: c.goalId, outcome: "reached", reason: "" }],
-    });
+    await close(c, "moved_away");
     const first = await survey.invite(c.caseId, "closure");
     expect(first).toMatchObject({ sent: expect.any(String) });
     const id = (first as { sent: string }).sent;
@@ -123,10 +123,7 @@ describe("closure → invitation", () => {
     const open = await rich();
     expect(await survey.invite(open.caseId, "closure")).toEqual({ skipped: "phase" });
     const noConsent = await rich();
-    await casework.close(noConsent.caseId, anna, {
-      reason: "referred",
-      outcomes: [{ goalId: noConsent.goalId, outcome: "reached", reason: "" }],
-    });
+    await close(noConsent, "referred");
     await db.prisma.consent.updateMany({
       where: { clientId: noConsent.clientId, purpose: "case_management" },
       data: { withdrawnAt: now },
@@ -159,10 +156,7 @@ describe("six months", () => {
 describe("answers", () => {
   it("are stored without the case, once; erasure keeps them and removes the invitation", async () => {
     const c = await rich();
-    await casework.close(c.caseId, anna, {
-      reason: "goals_reached",
-      outcomes: [{ goalId: c.goalId, outcome: "reached", reason: "" }],
-    });
+    await close(c, "goals_reached");
     const { sent: id } = (await survey.invite(c.caseId, "closure")) as { sent: string };
     const before = await db.prisma.surveyResponse.count();
     expect(await survey.tap(id, c.clientId, ["yes"])).toMatchObject({ kind: "next", question: "understood" });
@@ -200,10 +194,7 @@ describe("answers", () => {
 
   it("expire after 14 days", async () => {
     const c = await rich();
-    await casework.close(c.caseId, anna, {
-      reason: "no_contact",
-      outcomes: [{ goalId: c.goalId, outcome: "reached", reason: "" }],
-    });
+    await close(c, "no_contact");
     const { sent: id } = (await survey.invite(c.caseId, "closure")) as { sent: string };
     const saved = now;
     now = new Date(now.getTime() + 15 * 86_400_000);

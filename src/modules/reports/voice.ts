@@ -12,7 +12,7 @@
 // hidden, additive columns protected by secondary suppression, a rate or share hidden with its
 // count). Both tables publish the period's number of responses; secondary suppression only ever
 // hides a total that is itself below the threshold, so the two tables hide it alike.
-import type { MetricTable, MetricValue } from "./indicators.ts";
+import { type MetricTable, pct } from "./indicators.ts";
 
 export interface SurveyFacts {
   responses: readonly { month: string; useful: string; understood: string; recommend: string }[];
@@ -21,10 +21,6 @@ export interface SurveyFacts {
 
 export const VOICE_QUESTIONS = ["useful", "understood", "recommend"] as const;
 export const VOICE_ANSWERS = ["yes", "partly", "no", "skipped"] as const;
-
-const round1 = (x: number) => Math.round(x * 10) / 10;
-const pct = (part: number, whole: number): MetricValue =>
-  whole > 0 ? round1((part / whole) * 100) : undefined;
 
 /** "YYYY-MM" of every month whose first day lies in [from, to) */
 export function monthsIn(range: { from: Date; to: Date }): string[] {
