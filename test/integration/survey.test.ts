@@ -140,12 +140,15 @@ describe("six months", () => {
     const old = await rich({ now: new Date("2026-07-20T09:00:00Z") }); // opened 50 days before: 2026-05-31
     const young = await rich();
     const waiting = await rich({ phase: "waiting", now: new Date("2026-07-20T09:00:00Z") });
+    const noChat = await rich({ now: new Date("2026-07-20T09:00:00Z") });
+    await db.prisma.client.update({ where: { id: noChat.clientId }, data: { telegramChatId: null } });
     jobs.calls.length = 0;
     await survey.sweep();
     const due = surveyJobs() as { caseId: string; kind: string }[];
     expect(due).toContainEqual({ caseId: old.caseId, kind: "six_months" });
     expect(due.map((d) => d.caseId)).not.toContain(young.caseId);
     expect(due.map((d) => d.caseId)).not.toContain(waiting.caseId);
+    expect(due.map((d) => d.caseId)).not.toContain(noChat.caseId);
     expect(await survey.invite(old.caseId, "six_months")).toMatchObject({ sent: expect.any(String) });
     jobs.calls.length = 0;
     await survey.sweep();

@@ -168,13 +168,22 @@ export class SurveyRepository {
     });
   }
 
-  /** Open cases in case management, opened six months before `now` or earlier, not yet asked. */
+  /**
+   * Open cases in case management, opened six months before `now` or earlier, not yet asked, whose
+   * client can be asked (decideInvite decides again, on the latest consent).
+   */
   async dueSixMonths(now: Date, limit: number): Promise<string[]> {
     const rows = await this.db.case.findMany({
       where: {
         phase: { in: [...MANAGED_PHASES] },
         openedAt: { lte: sixMonthsCutoff(now) },
         surveyInvitations: { none: { kind: "six_months" } },
+        // who cannot be asked is left out here, so they do not take the places of those who can
+        client: {
+          telegramChatId: { not: null },
+          erasedAt: null,
+          consents: { some: { purpose: "case_management", granted: true, withdrawnAt: null } },
+        },
       },
       orderBy: { openedAt: "asc" },
       take: limit,
