@@ -83,7 +83,8 @@ export const JOBS = defineJobs({
     queue: QUEUES.telegram,
     schema: z.strictObject({
       clientId: uuid,
-      template: z.string().regex(/^[a-z][\w.]*$/),
+      /** an i18n key, optionally with its namespace ("casework:goodbye") */
+      template: z.string().regex(/^(?:[a-z][\w-]*:)?[a-z][\w.]*$/),
       params: z.record(z.string(), z.union([z.string().max(200), z.number()])).default({}),
       /** edit the client's one status message instead of sending a new one */
       asStatus: z.boolean().default(false),
@@ -145,6 +146,16 @@ export const JOBS = defineJobs({
     queue: QUEUES.work,
     schema: z.strictObject({}),
     id: () => "cases-monitor",
+  }),
+  /**
+   * Ask the client of a case the three survey questions (src/modules/survey): enqueued after a closure
+   * commits, and by the daily monitoring run for open cases six months old. The handler decides and
+   * sends at most once per case and kind.
+   */
+  "survey.invite": job({
+    queue: QUEUES.work,
+    schema: z.strictObject({ caseId: uuid, kind: z.enum(["closure", "six_months"]) }),
+    id: (p) => `survey.${p.caseId}.${p.kind}`,
   }),
   // ── appointments (src/modules/appointments) ──
   /**

@@ -15,6 +15,7 @@ import { registerQuickReplyListeners } from "../../slack/listeners/quick-reply.t
 import type { Feature } from "../feature.ts";
 import { caseworkOf, lifecycleOf, monitoringOf, partnerOptions } from "../runtime/casework.ts";
 import { quickReplyDeps } from "../runtime/quick-reply.ts";
+import { surveyOf } from "../runtime/survey.ts";
 
 export { lifecycleOf };
 
@@ -63,7 +64,7 @@ export const casesFeature: Feature = {
       return refId;
     },
     "cases.monitor": async () => {
-      const r = await monitoringOf(app).run();
+      const r = { ...(await monitoringOf(app).run()), ...(await surveyOf(app).sweep()) };
       app.log.info(r, "monitoring run");
       return r;
     },

@@ -6,7 +6,7 @@
 //   report counts the person without being able to point at them
 // - closes open cases with reason `erased` (through CaseLifecycleService: CaseEvent + AuditLog,
 //   pending offer revoked, future appointments cancelled, wait-list entry withdrawn, slot freed)
-// - deletes Conversation, HouseholdMember and Consent rows
+// - deletes Conversation, HouseholdMember, Consent and SurveyInvitation rows
 // - blanks RelayedMessage bodies, Goal texts and steps, assessment notes, referral notes, conference
 //   decisions and appointment addresses; nulls Assignment decline reasons
 // - strips the intake's answers that are not needed to find the case again (topics, languages, …)
@@ -281,6 +281,8 @@ export class ErasureService {
     await tx.conversation.deleteMany({ where: { clientId } });
     await tx.householdMember.deleteMany({ where: { clientId } });
     await tx.consent.deleteMany({ where: { clientId } });
+    // the survey's link to the case goes; its anonymous responses and invited tally stay
+    await tx.surveyInvitation.deleteMany({ where: { caseId: { in: caseIds } } });
     await tx.relayedMessage.updateMany({ where: { caseId: { in: caseIds } }, data: { body: "" } });
     // every free text of the case work (the encrypted fields of ENCRYPTED_FIELDS on case rows); the
     // codes (areas, barriers, outcomes, partners, dates) stay for the report
