@@ -324,7 +324,7 @@ describe("rules of booking", () => {
     expect(again.ok).toBe(true);
   });
 
-  it("attendance: only after the start; no-shows are counted and every 2nd sends a check-in; load is untouched", async () => {
+  it("attendance: only after the start; no-shows are counted and every 2nd sends a check-in; load is untouched; the first consultation attended starts the assessment", async () => {
     const [c] = await cases(1);
     const book = async (startsAt: Date) => {
       const r = await svc.book({ caseId: c!.caseId, startsAt, actor: { kind: "system" } });
@@ -360,6 +360,9 @@ describe("rules of booking", () => {
       noShows: 2,
       checkInSent: false,
     });
+    expect((await db.prisma.case.findUniqueOrThrow({ where: { id: c!.caseId } })).phase).toBe(
+      "first_consultation",
+    );
     expect(await svc.markAttendance({ appointmentId: second, cmId: CM, attended: true })).toMatchObject({
       ok: true,
       noShows: 1,
@@ -367,9 +370,20 @@ describe("rules of booking", () => {
     expect(outbox.of("toClient").filter((a) => a[1] === "checkin")).toHaveLength(1);
     const loadAfter = await db.prisma.caseManager.findUniqueOrThrow({ where: { id: CM } });
     expect(loadAfter.loadVersion).toBe(loadBefore.loadVersion);
-    expect((await db.prisma.case.findUniqueOrThrow({ where: { id: c!.caseId } })).phase).toBe(
-      "first_consultation",
-    );
+    // no-shows leave the phase alone; the first consultation attended starts the assessment, once
+    const kase = await db.prisma.case.findUniqueOrThrow({ where: { id: c!.caseId } });
+    expect(kase.phase).toBe("assessment");
+    expect(kase.lastContactAt).toEqual(MON_1100);
+    const moves = await db.prisma.caseEvent.findMany({
+      where: { caseId: c!.caseId, kind: "case.phase_changed" },
+    });
+    expect(moves.map((e) => [e.fromPhase, e.toPhase, e.actor])).toEqual([
+      ["first_consultation", "assessment", `cm:${CM}`],
+    ]);
+    await svc.markAttendance({ appointmentId: second, cmId: CM, attended: true });
+    expect(
+      await db.prisma.caseEvent.count({ where: { caseId: c!.caseId, kind: "case.phase_changed" } }),
+    ).toBe(1);
   });
 });
 

@@ -456,7 +456,8 @@ export class AppointmentService {
   /**
    * Attended / no-show, by the case manager, once the appointment has started (corrections allowed).
    * No-shows are counted per case and change nothing in fairness accounting (case load stays as is);
-   * every `noShowCheckIn`-th no-show of a case sends the client a friendly check-in.
+   * every `noShowCheckIn`-th no-show of a case sends the client a friendly check-in. An attended
+   * first consultation moves the case from first consultation to assessment.
    */
   async markAttendance(args: {
     appointmentId: string;
@@ -481,6 +482,27 @@ export class AppointmentService {
             data: { appointmentId: before.id, previous: before.status },
           },
         });
+      // the first consultation took place (the first appointment attended, whatever was booked as
+      // which after no-shows): the case work starts with the assessment (issue 11.6). A later
+      // correction to no-show does not move the case back; the case manager can.
+      if (status === "attended") {
+        const moved = await tx.case.updateMany({
+          where: { id: before.caseId, phase: "first_consultation" },
+          data: { phase: "assessment", lastContactAt: before.startsAt },
+        });
+        if (moved.count)
+          await tx.caseEvent.create({
+            data: {
+              caseId: before.caseId,
+              kind: "case.phase_changed",
+              fromPhase: "first_consultation",
+              toPhase: "assessment",
+              actor: `cm:${args.cmId}`,
+              at: now,
+              data: { appointmentId: before.id, reason: "first_consultation_attended" },
+            },
+          });
+      }
       const noShows = await tx.appointment.count({ where: { caseId: before.caseId, status: "no_show" } });
       return { appointment, noShows };
     });
