@@ -145,7 +145,7 @@ const table: Row[] = [
     "and nothing else on it",
     northCoordinator,
     waitingNorth,
-    WORK.filter((a) => a !== "case.triage").concat(SUPERVISION, ["offer.read"]),
+    CASE_ACTIONS.filter((a) => a !== "case.triage"),
     no("not_responsible"),
   ],
   [
