@@ -26,16 +26,21 @@ export interface OverrideSubject {
 
 const isUniqueViolation = (e: unknown): boolean => (e as { code?: unknown })?.code === "P2002";
 
-export class OverrideRepository {
+export class TriageOverrideRepository {
   constructor(private readonly db: Db | Tx) {}
 
-  transaction<T>(fn: (repo: OverrideRepository) => Promise<T>): Promise<T> {
-    return inTx(this.db as Db, (tx) => fn(new OverrideRepository(tx)));
+  transaction<T>(fn: (repo: TriageOverrideRepository) => Promise<T>): Promise<T> {
+    return inTx(this.db as Db, (tx) => fn(new TriageOverrideRepository(tx)));
   }
 
   async intakeIdByReference(referenceCode: string): Promise<string | null> {
     const row = await this.db.intake.findUnique({ where: { referenceCode }, select: { id: true } });
     return row?.id ?? null;
+  }
+
+  async intakeIdOfCase(caseId: string): Promise<string | null> {
+    const row = await this.db.case.findUnique({ where: { id: caseId }, select: { intakeId: true } });
+    return row?.intakeId ?? null;
   }
 
   scope(intakeId: string): Promise<{ scope: CaseScope; caseId: string | null } | null> {

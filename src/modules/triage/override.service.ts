@@ -12,12 +12,12 @@ import type { FieldCipher } from "../../privacy/crypto.ts";
 import { UUID } from "../kernel/ids.ts";
 import type { JobSink } from "../matching/deps.ts";
 import { authorize, type StaffActor } from "../staff/authorize.ts";
-import type { OverrideData, OverrideRepository, OverrideSubject } from "./override.repository.ts";
+import type { OverrideData, TriageOverrideRepository, OverrideSubject } from "./override.repository.ts";
 import { decideOverride, type OverrideChange, type OverrideField, type OverrideRequest } from "./override.ts";
 import type { TriageService } from "./triage.service.ts";
 
 export interface OverrideDeps {
-  repo: OverrideRepository;
+  repo: TriageOverrideRepository;
   cipher: FieldCipher;
   /** the triage path's client messages and offer, reused */
   triage: Pick<TriageService, "announceReferral" | "announceWaitlisted">;
@@ -57,6 +57,11 @@ export class TriageOverrideService {
   /** The intake of a reference code ("/kim triage BI-…"), or null. */
   intakeIdOf(referenceCode: string): Promise<string | null> {
     return this.deps.repo.intakeIdByReference(referenceCode.trim().toUpperCase());
+  }
+
+  /** The intake of a case (the case file's button), or null. */
+  intakeIdOfCase(caseId: string): Promise<string | null> {
+    return UUID.test(caseId) ? this.deps.repo.intakeIdOfCase(caseId) : Promise.resolve(null);
   }
 
   /** What the modal shows, after the same authorization as the change itself. */
@@ -104,7 +109,7 @@ export class TriageOverrideService {
   }
 
   private async authorized(
-    repo: Pick<OverrideRepository, "scope">,
+    repo: Pick<TriageOverrideRepository, "scope">,
     intakeId: string,
     actor: StaffActor,
   ): Promise<"not_found" | "not_responsible" | null> {
@@ -114,7 +119,7 @@ export class TriageOverrideService {
   }
 
   private async apply(
-    repo: OverrideRepository,
+    repo: TriageOverrideRepository,
     s: OverrideSubject,
     c: OverrideChange,
     actor: StaffActor,
