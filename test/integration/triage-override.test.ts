@@ -7,7 +7,7 @@ import { type SlackPeer, startSlackPeer } from "../../src/devtools/slack-peer.ts
 import { waitlistSnapshot } from "../../src/modules/waitlist/waitlist.repository.ts";
 import { QUEUES } from "../../src/queue/jobs.ts";
 import { TRIAGE_IDS } from "../../src/slack/blocks/triage-override.ts";
-import { startTestSystem, type TestSystem } from "../support/system.ts";
+import { emptyQueues, startTestSystem, type TestSystem } from "../support/system.ts";
 import {
   commandBody,
   interactionBody,
@@ -43,11 +43,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  for (const q of Object.values(QUEUES))
-    await sys?.ctx.producer
-      .queue(q)
-      .obliterate({ force: true })
-      .catch(() => {});
+  await emptyQueues(sys);
   await sys?.shutdown({ dropDb: true });
   await peer?.close();
 });

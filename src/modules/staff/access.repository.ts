@@ -18,6 +18,14 @@ const actorSelect = {
   agency: { select: { kind: true } },
 } as const;
 
+/** The client's latest decision on consent to case management (a Prisma include of Client.consents). */
+export const LATEST_CM_CONSENT = {
+  where: { purpose: "case_management" },
+  orderBy: { decidedAt: "desc" },
+  take: 1,
+  select: { granted: true, withdrawnAt: true },
+} as const;
+
 export class AccessRepository {
   constructor(private readonly db: Db | Tx) {}
 
@@ -79,16 +87,7 @@ export class AccessRepository {
           select: { cmId: true, cm: { select: { agencyId: true } } },
           take: 1,
         },
-        client: {
-          select: {
-            consents: {
-              where: { purpose: "case_management" },
-              orderBy: { decidedAt: "desc" },
-              take: 1,
-              select: { granted: true, withdrawnAt: true },
-            },
-          },
-        },
+        client: { select: { consents: LATEST_CM_CONSENT } },
       },
     });
     if (!c) return null;

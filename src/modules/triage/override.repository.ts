@@ -3,8 +3,9 @@
 // that touches Prisma; `transaction` hands the service a repository bound to one transaction, so the
 // outcome, the case, the entry, the event, the audit row and the idempotency key commit together.
 import type { Db, Tx } from "../../db/client.ts";
+import { IdempotencyRepository } from "../audit/idempotency.repository.ts";
 import { inTx } from "../matching/tx.ts";
-import { AccessRepository } from "../staff/access.repository.ts";
+import { AccessRepository, LATEST_CM_CONSENT } from "../staff/access.repository.ts";
 import type { CaseScope } from "../staff/authorize.ts";
 import type { OverrideState } from "./override.ts";
 import type { TriageRoute } from "./triage.ts";
@@ -23,8 +24,6 @@ export interface OverrideSubject {
   /** offers the case had so far: the next matching.assign attempt */
   assignments: number;
 }
-
-const isUniqueViolation = (e: unknown): boolean => (e as { code?: unknown })?.code === "P2002";
 
 export class TriageOverrideRepository {
   constructor(private readonly db: Db | Tx) {}
@@ -54,18 +53,12 @@ export class TriageOverrideRepository {
   }
 
   /** False when the key was used before: a Slack retry of a submission already stored. */
-  async claim(key: string, now: Date): Promise<boolean> {
-    try {
-      await this.db.idempotencyKey.create({ data: { key, scope: "triage.override", createdAt: now } });
-      return true;
-    } catch (e) {
-      if (isUniqueViolation(e)) return false;
-      throw e;
-    }
+  claim(key: string, now: Date): Promise<boolean> {
+    return new IdempotencyRepository(this.db).claim(key, "triage.override", now);
   }
 
-  async seen(key: string): Promise<boolean> {
-    return (await this.db.idempotencyKey.count({ where: { key } })) > 0;
+  seen(key: string): Promise<boolean> {
+    return new IdempotencyRepository(this.db).seen(key);
   }
 
   async subject(intakeId: string): Promise<OverrideSubject | null> {
@@ -90,16 +83,7 @@ export class TriageOverrideRepository {
             _count: { select: { assignments: true } },
           },
         },
-        client: {
-          select: {
-            consents: {
-              where: { purpose: "case_management" },
-              orderBy: { decidedAt: "desc" },
-              take: 1,
-              select: { granted: true, withdrawnAt: true },
-            },
-          },
-        },
+        client: { select: { consents: LATEST_CM_CONSENT } },
       },
     });
     if (!i?.triage) return null;

@@ -12,7 +12,7 @@ import type { FieldCipher } from "../../privacy/crypto.ts";
 import { UUID } from "../kernel/ids.ts";
 import type { JobSink } from "../matching/deps.ts";
 import { authorize, type StaffActor } from "../staff/authorize.ts";
-import type { OverrideData, TriageOverrideRepository, OverrideSubject } from "./override.repository.ts";
+import type { OverrideData, OverrideSubject, TriageOverrideRepository } from "./override.repository.ts";
 import { decideOverride, type OverrideChange, type OverrideField, type OverrideRequest } from "./override.ts";
 import type { TriageService } from "./triage.service.ts";
 
