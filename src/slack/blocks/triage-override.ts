@@ -80,13 +80,18 @@ export function triageOverrideModal(
       routeOpts,
       routeOpts.find((o) => o.value === s.route),
     ),
-    select(
-      TRIAGE_IDS.blocks.target,
-      t("triage-staff:field.target"),
-      targetOpts,
-      targetOpts.find((o) => o.value === s.referralTarget),
-      true,
-    ),
+    // Slack refuses a select without options: an org file without offices has no referral field
+    ...(targetOpts.length
+      ? [
+          select(
+            TRIAGE_IDS.blocks.target,
+            t("triage-staff:field.target"),
+            targetOpts,
+            targetOpts.find((o) => o.value === s.referralTarget),
+            true,
+          ),
+        ]
+      : []),
     {
       type: "input",
       block_id: TRIAGE_IDS.blocks.urgent,

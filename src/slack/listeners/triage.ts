@@ -23,7 +23,7 @@ type Value = {
   selected_options?: { value?: string }[] | null;
 };
 
-interface TriageBody {
+export interface TriageBody {
   user?: { id?: string };
   trigger_id?: string;
   actions?: { value?: string }[];
