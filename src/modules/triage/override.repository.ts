@@ -46,10 +46,13 @@ export class TriageOverrideRepository {
     return new AccessRepository(this.db).intakeScope(intakeId);
   }
 
+  /** Locks the intake and its case, so a concurrent offer (which locks the case) waits or wins first. */
   async lockIntake(intakeId: string): Promise<boolean> {
     const rows = await this.db.$queryRaw<{ id: string }[]>`
       SELECT id FROM "Intake" WHERE id = ${intakeId}::uuid FOR UPDATE`;
-    return rows.length > 0;
+    if (rows.length === 0) return false;
+    await this.db.$queryRaw`SELECT id FROM "Case" WHERE "intakeId" = ${intakeId}::uuid FOR UPDATE`;
+    return true;
   }
 
   /** False when the key was used before: a Slack retry of a submission already stored. */
