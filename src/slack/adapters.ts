@@ -4,6 +4,7 @@
 // - rebalance              → matching RebalanceService (propose / apply / dismiss)
 // - reassign (one case)    → staff ReassignService (src/modules/staff/reassign.service.ts)
 // - read models            → PrismaCaseQueries; staff replies in threads → PrismaThreadActions
+// - triage override        → triage TriageOverrideService (src/modules/triage/override.service.ts)
 // - committee report       → reports module (createReportBundle), for /kim report and report notices
 // - Propose appointment, App Home appointment blocks → appointments feature (src/modules/appointments/slack.ts)
 
@@ -11,6 +12,7 @@ import type { AppContext } from "../app/feature.ts";
 import { caseworkOf, monitoringOf, partnerOptions } from "../app/runtime/casework.ts";
 import type { MatchingServices } from "../app/runtime/matching.ts";
 import { matchingServices } from "../app/runtime/matching.ts";
+import { triageOverrideOf } from "../app/runtime/triage.ts";
 import type { Db } from "../db/client.ts";
 import type { ClientNotifier, StaffNotifier } from "../modules/notify/notifier.ts";
 import { createReportBundle } from "../modules/reports/report.service.ts";
@@ -278,6 +280,7 @@ export function buildPorts(ctx: AppContext, wiring: PortWiring = {}): SlackPorts
     ...(wiring.appointments === false ? {} : { appointments: appointmentsPort(ctx) }),
     casework: caseworkPort(ctx),
     monitoring: monitoringPort(ctx),
+    triage: Object.assign(triageOverrideOf(ctx, services), { partners: partnerOptions(ctx) }),
     now: ctx.now,
   };
 }

@@ -3,9 +3,11 @@
 // (AssignmentService, CapacityService, RebalanceService …) and from read queries (queries.ts).
 // Authorisation by role happens in the listeners (src/modules/staff/identity.ts); ownership of an
 // offer is checked again inside the service's transaction.
+
 import type { CaseDetailsData, DetailsRefusal } from "../modules/cases/case-details.service.ts";
 import type { DigestView } from "../modules/cases/monitoring.service.ts";
 import type { StaffActor } from "../modules/staff/authorize.ts";
+import type { TriageOverrideService } from "../modules/triage/override.service.ts";
 
 export type Fail<R extends string> = { ok: false; reason: R };
 export type Ok<T = object> = { ok: true } & T;
@@ -268,6 +270,10 @@ export interface SlackPorts {
   /** the case work's App Home blocks: the case picker and the referrals to chase */
   casework?: {
     homeBlocks(cmId: string, lng: "de" | "en", now: Date): Promise<unknown[]>;
+  };
+  /** the staff triage override (src/modules/triage/override.service.ts) and the org file's offices */
+  triage?: Pick<TriageOverrideService, "intakeIdOf" | "intakeIdOfCase" | "summary" | "override"> & {
+    partners: readonly { id: string; name: string }[];
   };
   now: () => Date;
 }

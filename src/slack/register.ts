@@ -4,6 +4,7 @@ import type { SlackApp } from "./app.ts";
 import { ACTIONS } from "./blocks/assignment-card.ts";
 import { HOME_ACTIONS } from "./blocks/home.ts";
 import { VIEWS } from "./blocks/modals.ts";
+import { TRIAGE_IDS } from "./blocks/triage-override.ts";
 import {
   onAccept,
   onDeclineClicked,
@@ -26,6 +27,7 @@ import {
   onRebalancePropose,
 } from "./listeners/team.ts";
 import { type MessageEvent, onThreadMessage } from "./listeners/threads.ts";
+import { onTriageOpen, onTriageSubmitted, type TriageArgs } from "./listeners/triage.ts";
 
 export const KIM_COMMAND = "/kim";
 
@@ -71,6 +73,10 @@ export function registerListeners(app: SlackApp, deps: ListenerDeps): void {
     l((a, d) => onRebalanceDecision(a, d, "dismiss")),
   );
   app.action(HOME_ACTIONS.rebalancePropose, l(onRebalancePropose));
+
+  const tl = listenerFor<TriageArgs, ListenerDeps>(deps);
+  app.action(TRIAGE_IDS.open, tl(onTriageOpen));
+  app.view(TRIAGE_IDS.view, tl(onTriageSubmitted));
 
   app.command(KIM_COMMAND, async (args) => onKim(args as unknown as CommandArgs, deps));
 

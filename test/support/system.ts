@@ -8,6 +8,7 @@ import { loadOrganisation } from "../../src/config/org.load.ts";
 import { allFeatures } from "../../src/features.ts";
 import { createLogger, type Logger, silentLogger } from "../../src/lib/logger.ts";
 import { generateKeySpec } from "../../src/privacy/crypto.ts";
+import { QUEUES } from "../../src/queue/jobs.ts";
 import { createTestDb, type TestDb } from "./db.ts";
 
 export const TEST_BOT_TOKEN = "1234567890:test-token-for-telegram-test-api";
@@ -62,4 +63,14 @@ export async function startTestSystem(opts: {
       if (o?.dropDb) await testDb.drop();
     },
   };
+}
+
+/** Removes every job of the system's queues (its prefix is its own): for an afterAll. */
+export async function emptyQueues(sys: TestSystem | undefined): Promise<void> {
+  if (!sys) return;
+  for (const q of Object.values(QUEUES))
+    await sys.ctx.producer
+      .queue(q)
+      .obliterate({ force: true })
+      .catch(() => {});
 }

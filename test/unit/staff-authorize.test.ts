@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import {
   type AuthDecision,
+  type AuthVia,
   authorize,
   CASE_ACTIONS,
   type CaseAction,
@@ -31,6 +32,7 @@ const drkLead = staff({ id: "drk-lead", teamLead: true, agencyId: "drk", agencyK
 const drkCm = staff({ id: "drk-cm", agencyId: "drk", agencyKind: "welfare" });
 const coordinator = staff({ id: "coord", coordinator: true });
 const gone = staff({ id: "nasrin", active: false });
+const northCoordinator = staff({ id: "coord-north", coordinator: true, regionIds: ["north"] });
 
 const cityCase: CaseScope = { cmId: "nasrin", agencyId: "social-office" };
 const drkCase: CaseScope = { cmId: "drk-cm", agencyId: "drk" };
@@ -38,6 +40,10 @@ const waiting: CaseScope = { cmId: null, agencyId: null };
 const withdrawn: CaseScope = { ...cityCase, consentWithdrawn: true };
 /** offered to a DRK case manager: nobody holds it yet, the pending offer's agency is DRK */
 const offered: CaseScope = { cmId: null, agencyId: "drk", offeredTo: "drk-cm" };
+/** waiting in the north region, or referred elsewhere there (no case: nobody's) */
+const waitingNorth: CaseScope = { cmId: null, agencyId: null, regionId: "north" };
+const offeredNorth: CaseScope = { ...offered, regionId: "north" };
+const cityCaseNorth: CaseScope = { ...cityCase, regionId: "north" };
 /** a welfare lead of an agency that has nothing to do with the offer */
 const cityLeadOfNothing = () =>
   staff({ id: "awo-lead", teamLead: true, agencyId: "awo", agencyKind: "welfare" });
@@ -53,7 +59,7 @@ const WORK: CaseAction[] = [
 const SUPERVISION: CaseAction[] = ["case.reassign", "case.reopen"];
 
 type Row = [string, StaffActor | null, CaseScope, CaseAction[], AuthDecision];
-const ok = (via: "own" | "deputy" | "offered" | "supervision"): AuthDecision => ({ ok: true, via });
+const ok = (via: AuthVia): AuthDecision => ({ ok: true, via });
 const no = (code: "unknown_staff" | "not_responsible" | "consent_withdrawn"): AuthDecision => ({
   ok: false,
   code,
@@ -128,6 +134,52 @@ const table: Row[] = [
     [...WORK, ...SUPERVISION],
     no("not_responsible"),
   ],
+  [
+    "a coordinator re-routes the triage of a waiting intake of their region",
+    northCoordinator,
+    waitingNorth,
+    ["case.triage"],
+    ok("coordination"),
+  ],
+  [
+    "and nothing else on it",
+    northCoordinator,
+    waitingNorth,
+    CASE_ACTIONS.filter((a) => a !== "case.triage"),
+    no("not_responsible"),
+  ],
+  [
+    "not in another region",
+    northCoordinator,
+    { ...waitingNorth, regionId: "south" },
+    ["case.triage"],
+    no("not_responsible"),
+  ],
+  ["not without a region of their own", coordinator, waitingNorth, ["case.triage"], no("not_responsible")],
+  ["not once the case is offered", northCoordinator, offeredNorth, ["case.triage"], no("not_responsible")],
+  [
+    "not once a case manager holds it",
+    northCoordinator,
+    cityCaseNorth,
+    ["case.triage"],
+    no("not_responsible"),
+  ],
+  [
+    "a case manager with the region but without the coordinator role does not",
+    staff({ id: "jonas", regionIds: ["north"] }),
+    waitingNorth,
+    ["case.triage"],
+    no("not_responsible"),
+  ],
+  [
+    "the municipal lead re-routes any waiting intake",
+    cityLead,
+    waitingNorth,
+    ["case.triage"],
+    ok("supervision"),
+  ],
+  ["a welfare lead does not", drkLead, waitingNorth, ["case.triage"], no("not_responsible")],
+  ["the case manager re-routes the triage of their own case", cm, cityCaseNorth, ["case.triage"], ok("own")],
   [
     "an inactive case manager, even on their old case",
     gone,

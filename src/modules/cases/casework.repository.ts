@@ -6,6 +6,7 @@
 import type { Db, Tx } from "../../db/client.ts";
 import type { GoalOutcome, GoalStatus, ReferralStatus } from "../../generated/prisma/enums.ts";
 import { AuditRepository } from "../audit/audit.repository.ts";
+import { IdempotencyRepository } from "../audit/idempotency.repository.ts";
 import { inTx } from "../matching/tx.ts";
 import { PartnerConsentRepository } from "../privacy/partner-consent.repository.ts";
 import { AccessRepository } from "../staff/access.repository.ts";
@@ -14,8 +15,6 @@ import type { CaseScope } from "../staff/authorize.ts";
 export type CaseworkTx = Tx;
 /** Event and audit data: ids and codes only, never personal values. */
 export type AuditData = Record<string, string | number | boolean | string[] | null>;
-
-const isUniqueViolation = (e: unknown): boolean => (e as { code?: unknown })?.code === "P2002";
 
 export interface LockedCase {
   id: string;
@@ -52,18 +51,12 @@ export class CaseworkRepository {
   }
 
   /** False when the key was used before: a Slack retry of a submission already stored. */
-  async claim(key: string, now: Date): Promise<boolean> {
-    try {
-      await this.db.idempotencyKey.create({ data: { key, scope: "casework", createdAt: now } });
-      return true;
-    } catch (e) {
-      if (isUniqueViolation(e)) return false;
-      throw e;
-    }
+  claim(key: string, now: Date): Promise<boolean> {
+    return new IdempotencyRepository(this.db).claim(key, "casework", now);
   }
 
-  async seen(key: string): Promise<boolean> {
-    return (await this.db.idempotencyKey.count({ where: { key } })) > 0;
+  seen(key: string): Promise<boolean> {
+    return new IdempotencyRepository(this.db).seen(key);
   }
 
   async record(

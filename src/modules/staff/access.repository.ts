@@ -14,7 +14,16 @@ const actorSelect = {
   teamLead: true,
   coordinator: true,
   active: true,
+  regionIds: true,
   agency: { select: { kind: true } },
+} as const;
+
+/** The client's latest decision on consent to case management (a Prisma include of Client.consents). */
+export const LATEST_CM_CONSENT = {
+  where: { purpose: "case_management" },
+  orderBy: { decidedAt: "desc" },
+  take: 1,
+  select: { granted: true, withdrawnAt: true },
 } as const;
 
 export class AccessRepository {
@@ -39,6 +48,7 @@ export class AccessRepository {
       teamLead: boolean;
       coordinator: boolean;
       active: boolean;
+      regionIds: string[];
       agency: { kind: string };
     },
     now: Date,
@@ -59,6 +69,7 @@ export class AccessRepository {
       coordinator: row.coordinator,
       active: row.active,
       deputyFor: deputyForAt(absences, row.id, now),
+      regionIds: row.regionIds,
     };
   }
 
@@ -69,22 +80,14 @@ export class AccessRepository {
       where: { id: caseId },
       select: {
         cmId: true,
+        regionId: true,
         cm: { select: { agencyId: true } },
         assignments: {
           where: { status: "pending" },
           select: { cmId: true, cm: { select: { agencyId: true } } },
           take: 1,
         },
-        client: {
-          select: {
-            consents: {
-              where: { purpose: "case_management" },
-              orderBy: { decidedAt: "desc" },
-              take: 1,
-              select: { granted: true, withdrawnAt: true },
-            },
-          },
-        },
+        client: { select: { consents: LATEST_CM_CONSENT } },
       },
     });
     if (!c) return null;
@@ -94,7 +97,30 @@ export class AccessRepository {
       agencyId: c.cm?.agencyId ?? c.assignments[0]?.cm.agencyId ?? null,
       consentWithdrawn: consent ? !consent.granted || consent.withdrawnAt !== null : false,
       offeredTo: c.assignments[0]?.cmId ?? null,
+      regionId: c.regionId,
     };
+  }
+
+  /**
+   * The scope of an intake's triage: its case's, or — referred elsewhere, no case — nobody's, in the
+   * region of the intake's district. Null when there is no such intake.
+   */
+  async intakeScope(intakeId: string): Promise<{ scope: CaseScope; caseId: string | null } | null> {
+    if (!UUID.test(intakeId)) return null;
+    const intake = await this.db.intake.findUnique({
+      where: { id: intakeId },
+      select: { districtId: true, case: { select: { id: true } } },
+    });
+    if (!intake) return null;
+    if (intake.case) {
+      const scope = await this.caseScope(intake.case.id);
+      return scope ? { scope, caseId: intake.case.id } : null;
+    }
+    const district = await this.db.district.findUnique({
+      where: { id: intake.districtId },
+      select: { regionId: true },
+    });
+    return { scope: { cmId: null, agencyId: null, regionId: district?.regionId ?? null }, caseId: null };
   }
 
   async caseIdOfAppointment(appointmentId: string): Promise<string | null> {

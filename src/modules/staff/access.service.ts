@@ -5,6 +5,7 @@ import type { AccessRepository } from "./access.repository.ts";
 import {
   type AuthDecision,
   type AuthRefusal,
+  type AuthVia,
   authorize,
   type CaseAction,
   type CaseScope,
@@ -22,7 +23,7 @@ export type AccessResult =
       actor: StaffActor;
       scope: CaseScope;
       caseId: string;
-      via: "own" | "deputy" | "offered" | "supervision";
+      via: AuthVia;
     }
   | { ok: false; code: AuthRefusal | "not_found"; actor: StaffActor | null };
 

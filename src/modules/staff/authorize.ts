@@ -14,7 +14,9 @@
 // - Reassigning, re-routing a triage outcome of another's case and reopening are supervision.
 //   Reopening a case whose client withdrew consent to case management is refused to everyone: only
 //   the client can come back (with a new intake).
-// - Coordinators see loads and figures (identity.ts overviewScope), never a case's personal data.
+// - Coordinators see loads and figures (identity.ts overviewScope), never a case's personal data. The
+//   one thing they change is the triage of an intake nobody holds yet (waiting, or referred elsewhere)
+//   in a region they are responsible for: the weekly meeting re-routes and re-ranks the wait list.
 import { inScope, type StaffMember, supervisionScope } from "./identity.ts";
 
 export const CASE_ACTIONS = [
@@ -40,6 +42,8 @@ export type CaseAction = (typeof CASE_ACTIONS)[number];
 export interface StaffActor extends StaffMember {
   /** ids of case managers whose absence names this actor as deputy, at the time of the request */
   readonly deputyFor: readonly string[];
+  /** the regions the actor is responsible for (org file); only the coordinator's triage rule reads it */
+  readonly regionIds?: readonly string[];
 }
 
 /** What the rule needs to know about a case. */
@@ -55,12 +59,13 @@ export interface CaseScope {
    * into the case's cmId while the offer is pending; offer.read does not rely on that.)
    */
   offeredTo?: string | null;
+  /** the region of the case (or of an intake without a case, by its district) */
+  regionId?: string | null;
 }
 
+export type AuthVia = "own" | "deputy" | "offered" | "supervision" | "coordination";
 export type AuthRefusal = "unknown_staff" | "not_responsible" | "consent_withdrawn";
-export type AuthDecision =
-  | { ok: true; via: "own" | "deputy" | "offered" | "supervision" }
-  | { ok: false; code: AuthRefusal };
+export type AuthDecision = { ok: true; via: AuthVia } | { ok: false; code: AuthRefusal };
 
 const SUPERVISION_ONLY: ReadonlySet<CaseAction> = new Set(["case.reassign", "case.reopen"]);
 
@@ -68,6 +73,12 @@ function supervises(actor: StaffMember, kase: CaseScope): boolean {
   const scope = supervisionScope(actor);
   if (kase.agencyId === null) return scope === "all";
   return inScope(scope, kase.agencyId);
+}
+
+/** A coordinator on an intake nobody holds or is offered, in one of their regions. */
+function coordinates(actor: StaffActor, kase: CaseScope): boolean {
+  if (!actor.coordinator || kase.cmId !== null || kase.agencyId !== null || kase.offeredTo) return false;
+  return !!kase.regionId && (actor.regionIds ?? []).includes(kase.regionId);
 }
 
 export function authorize(actor: StaffActor | null, action: CaseAction, kase: CaseScope): AuthDecision {
@@ -80,6 +91,7 @@ export function authorize(actor: StaffActor | null, action: CaseAction, kase: Ca
     if (actor.deputyFor.includes(kase.cmId)) return { ok: true, via: "deputy" };
   }
   if (supervises(actor, kase)) return { ok: true, via: "supervision" };
+  if (action === "case.triage" && coordinates(actor, kase)) return { ok: true, via: "coordination" };
   return { ok: false, code: "not_responsible" };
 }
 

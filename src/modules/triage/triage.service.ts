@@ -164,6 +164,11 @@ export class TriageService {
     r: Extract<TriageRunResult, { status: "referral" }>,
     _now: Date,
   ): Promise<void> {
+    await this.announceReferral(r, `triage.${r.intakeId}`);
+  }
+
+  /** Tells the client where to turn instead, in their language (also after a staff override). */
+  async announceReferral(r: { intakeId: string; targetId: string; reasonCode: string }, key: string) {
     const intake = await this.deps.db.intake.findUnique({
       where: { id: r.intakeId },
       select: { clientId: true, referenceCode: true },
@@ -174,7 +179,7 @@ export class TriageService {
         intake.clientId,
         "triage.referral",
         { referenceCode: intake.referenceCode, targetId: r.targetId, reasonCode: r.reasonCode },
-        { key: `triage.${r.intakeId}` },
+        { key },
       ),
     );
   }
@@ -182,6 +187,18 @@ export class TriageService {
   private async afterWaitlisted(
     r: Extract<TriageRunResult, { status: "waitlisted" }>,
     now: Date,
+  ): Promise<void> {
+    await this.announceWaitlisted(r, now, { key: `triage.${r.intakeId}`, attempt: 0 });
+  }
+
+  /**
+   * Tells a newly waiting client where they stand and offers the case (also after a staff override,
+   * with a key and an attempt of its own so neither collides with the first triage's).
+   */
+  async announceWaitlisted(
+    r: { intakeId: string; caseId: string; entryId: string },
+    now: Date,
+    o: { key: string; attempt: number },
   ): Promise<void> {
     const { db, org, jobs, clients } = this.deps;
     await this.bestEffort("client message", async () => {
@@ -192,7 +209,7 @@ export class TriageService {
         row.clientId,
         "triage.waitlisted",
         { referenceCode: row.referenceCode, ...estimateParams(row) },
-        { key: `triage.${r.intakeId}` },
+        { key: o.key },
       );
       await db.waitlistEntry.update({
         where: { id: r.entryId },
@@ -200,7 +217,7 @@ export class TriageService {
       });
     });
     await this.bestEffort("assign", () =>
-      jobs.enqueue("matching.assign", { caseId: r.caseId, trigger: "triaged", attempt: 0 }),
+      jobs.enqueue("matching.assign", { caseId: r.caseId, trigger: "triaged", attempt: o.attempt }),
     );
   }
 

@@ -23,6 +23,7 @@ import { ARRIVAL_YEAR_MIN, RESIDENCE_STATUSES } from "../../modules/intake/answe
 import { COMMON_ORIGINS, countryName } from "../../modules/intake/countries.ts";
 import { slackEscape as esc } from "../escape.ts";
 import { clip, fmtDate, fmtDateTime, type T } from "./common.ts";
+import { triageButton } from "./triage-override.ts";
 
 type B = Record<string, unknown>;
 
@@ -178,6 +179,7 @@ export function caseFileModal(
     if (f.may.close) els.push(btn(t("casework:file.close"), CASEWORK_IDS.close, f.id, "danger"));
     blocks.push({ type: "actions", block_id: "cw_file_actions", elements: els });
   }
+  if (f.phase === "waiting") blocks.push({ type: "actions", elements: [triageButton(t, f.id)] });
 
   blocks.push({ type: "divider" }, section(`*${t("casework:file.assessment")}*`));
   if (!f.assessment) blocks.push(ctx(t("casework:file.no_assessment")));

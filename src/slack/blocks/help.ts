@@ -11,6 +11,7 @@ export const KIM_SUBCOMMANDS = [
   "capacity",
   "rebalance",
   "report",
+  "triage",
 ] as const;
 export type KimSubcommand = (typeof KIM_SUBCOMMANDS)[number];
 
@@ -25,6 +26,7 @@ export function helpText(member: StaffMember, t: T): string {
   if (isLead(member)) add("capacity", " <id|@user> <n|auto>");
   if (canProposeRebalance(member)) add("rebalance");
   if (hasOverview(member)) add("report");
+  if (member.teamLead || member.coordinator) add("triage", " <BI-…>");
   add("help");
   lines.push("", t("kim.help.footer"));
   return lines.join("\n");

@@ -1,14 +1,9 @@
-// The /kim slash command: help, status, waitlist, caseload, absence, capacity, rebalance, report.
+// The /kim slash command: help, status, waitlist, caseload, absence, capacity, rebalance, report, triage.
 // Acknowledged at once (empty ack); the answer follows privately through response_url.
 
 import { parseReportRange, previousMonth } from "../../modules/reports/report.service.ts";
-import {
-  canProposeRebalance,
-  hasOverview,
-  isLead,
-  overviewScope,
-  type StaffMember,
-} from "../../modules/staff/identity.ts";
+import type { StaffActor } from "../../modules/staff/authorize.ts";
+import { canProposeRebalance, hasOverview, isLead, overviewScope } from "../../modules/staff/identity.ts";
 import { clip, fmtDateTime, loadBar, type T } from "../blocks/common.ts";
 import { helpText, KIM_SUBCOMMANDS, type KimSubcommand } from "../blocks/help.ts";
 import { loadLines, waitlistText } from "../blocks/home.ts";
@@ -24,6 +19,7 @@ import {
   who,
 } from "./common.ts";
 import { parseCapacity, setCapacityChecked } from "./team.ts";
+import { openTriageFromCommand } from "./triage.ts";
 
 export interface CommandBody {
   user_id?: string;
@@ -96,7 +92,7 @@ export function parseReportArgs(
 async function answer(
   sub: KimSubcommand,
   rest: string[],
-  member: StaffMember,
+  member: StaffActor,
   t: T,
   lng: string,
   args: CommandArgs,
@@ -170,6 +166,8 @@ async function answer(
         .map((m) => `• ${m.referenceCode}: ${slackEscape(m.fromName)} → ${slackEscape(m.toName)}`);
       return `*${t("rebalance.title", { count: p.moves.length, at: fmtDateTime(p.createdAt, lng) })}*\n${moves.join("\n")}\n${t("kim.rebalance.in_home")}`;
     }
+    case "triage":
+      return openTriageFromCommand(deps, args.client, args.body.trigger_id, rest[0], member, t);
     case "report": {
       if (!hasOverview(member)) return t("errors.lead_only");
       if (!ports.reports) return t("kim.report.later");
