@@ -219,6 +219,8 @@ export interface SlackOutbox {
 
 export interface StaffReplyResult {
   outcome: "relayed" | "no_consent" | "not_allowed" | "unknown_thread" | "duplicate";
+  /** how the writer was allowed (authorize.ts), when relayed */
+  via?: "own" | "deputy" | "offered" | "supervision";
 }
 
 export interface ThreadActions {
@@ -230,6 +232,15 @@ export interface ThreadActions {
     text: string;
     by: StaffActor;
   }): Promise<StaffReplyResult>;
+  /** a reply written outside the thread (the deputy's Reply modal): once per Slack view */
+  caseReply(args: {
+    caseId: string;
+    viewId: string;
+    text: string;
+    by: StaffActor;
+  }): Promise<StaffReplyResult>;
+  /** the case's thread, to keep a record there of a reply written elsewhere; null while it has none */
+  threadOf(caseId: string): Promise<{ channel: string; ts: string } | null>;
 }
 
 /** Everything the listeners get. */

@@ -20,9 +20,7 @@ export interface NoticeTarget {
 export class NoticeRoutingRepository {
   constructor(private readonly db: Db | Tx) {}
 
-  async inputs(
-    now: Date,
-  ): Promise<{
+  async inputs(now: Date): Promise<{
     staff: (RoutingStaff & { name: string; slackUserId: string })[];
     absences: RoutingAbsence[];
   }> {
