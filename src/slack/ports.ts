@@ -6,6 +6,7 @@
 import type { CaseDetailsData, DetailsRefusal } from "../modules/cases/case-details.service.ts";
 import type { DigestView } from "../modules/cases/monitoring.service.ts";
 import type { StaffActor } from "../modules/staff/authorize.ts";
+import type { DeputyService } from "../modules/staff/deputy.service.ts";
 
 export type Fail<R extends string> = { ok: false; reason: R };
 export type Ok<T = object> = { ok: true } & T;
@@ -63,6 +64,7 @@ export interface CapacityActions {
     to: Date,
     byCmId: string,
     note?: string,
+    deputyId?: string | null,
   ): Promise<Ok | Fail<CapacityFailure>>;
   endAbsence(absenceId: string, byCmId: string): Promise<Ok | Fail<CapacityFailure>>;
 }
@@ -253,6 +255,8 @@ export interface SlackPorts {
   queries: CaseQueries;
   outbox: SlackOutbox;
   threads: ThreadActions;
+  /** naming the deputy of an absence (src/modules/staff/deputy.service.ts) */
+  deputies?: Pick<DeputyService, "setForCurrent">;
   /** the committee report (src/modules/reports) as Markdown for [from, to); absent = "comes later" */
   reports?: {
     markdown(req: {

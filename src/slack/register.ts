@@ -2,6 +2,7 @@
 // of ({ ack, body, client, respond }, deps), tested without Bolt.
 import type { SlackApp } from "./app.ts";
 import { ACTIONS } from "./blocks/assignment-card.ts";
+import { DEPUTY_IDS } from "./blocks/deputy.ts";
 import { HOME_ACTIONS } from "./blocks/home.ts";
 import { VIEWS } from "./blocks/modals.ts";
 import {
@@ -12,6 +13,7 @@ import {
   onProposeAppointment,
 } from "./listeners/assignment.ts";
 import type { ListenerArgs, ListenerDeps } from "./listeners/common.ts";
+import { onDeputyReplyOpen, onDeputyReplySubmitted } from "./listeners/deputy.ts";
 import { type CommandArgs, onKim } from "./listeners/kim.ts";
 import {
   onAbsenceOpen,
@@ -71,6 +73,9 @@ export function registerListeners(app: SlackApp, deps: ListenerDeps): void {
     l((a, d) => onRebalanceDecision(a, d, "dismiss")),
   );
   app.action(HOME_ACTIONS.rebalancePropose, l(onRebalancePropose));
+
+  app.action(DEPUTY_IDS.reply, l(onDeputyReplyOpen));
+  app.view(DEPUTY_IDS.replyView, l(onDeputyReplySubmitted));
 
   app.command(KIM_COMMAND, async (args) => onKim(args as unknown as CommandArgs, deps));
 

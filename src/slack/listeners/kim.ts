@@ -10,6 +10,7 @@ import {
   type StaffMember,
 } from "../../modules/staff/identity.ts";
 import { clip, fmtDateTime, loadBar, type T } from "../blocks/common.ts";
+import { deputyField } from "../blocks/deputy.ts";
 import { helpText, KIM_SUBCOMMANDS, type KimSubcommand } from "../blocks/help.ts";
 import { loadLines, waitlistText } from "../blocks/home.ts";
 import { absenceModal, type Option } from "../blocks/modals.ts";
@@ -23,6 +24,7 @@ import {
   unknownUserText,
   who,
 } from "./common.ts";
+import { deputyOptions, kimDeputy } from "./deputy.ts";
 import { parseCapacity, setCapacityChecked } from "./team.ts";
 
 export interface CommandBody {
@@ -143,10 +145,18 @@ async function answer(
       const people: Option[] = [{ value: member.id, label: member.name }];
       await args.client.views.open({
         trigger_id: args.body.trigger_id,
-        view: absenceModal(people, member.id, now, t),
+        view: absenceModal(
+          people,
+          member.id,
+          now,
+          t,
+          deputyField(await deputyOptions(deps, member, false), t),
+        ),
       });
       return t("kim.absence.opened");
     }
+    case "deputy":
+      return kimDeputy(rest, member, t, lng, deps);
     case "capacity": {
       if (!isLead(member)) return t("errors.lead_only");
       if (rest.length < 2) return t("kim.capacity.usage");
