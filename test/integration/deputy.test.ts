@@ -69,7 +69,7 @@ afterAll(async () => {
 const events = () => `http://127.0.0.1:${sys.port}/slack/events`;
 const postForm = (body: string) => fetch(events(), { method: "POST", body, headers: signedHeaders(body) });
 const blocksOf = (c: SlackCall) => JSON.stringify(c.args.blocks ?? "");
-const after = (n: number) => (c: SlackCall) => peer.calls.indexOf(c) >= n;
+const since = (n: number) => (c: SlackCall) => peer.calls.indexOf(c) >= n;
 
 async function kim(user: string, text: string, tag: string): Promise<string> {
   const body = commandBody({
@@ -140,7 +140,7 @@ describe("the deputy during an absence", () => {
       messageTs: "1.5",
     });
     expect((await postForm(interactionBody(click))).status).toBe(200);
-    const opened = await peer.waitFor((c) => c.method === "views.open" && after(n)(c));
+    const opened = await peer.waitFor((c) => c.method === "views.open" && since(n)(c));
     expect(JSON.stringify(opened.args.view)).toContain("deputy.reply_modal");
     expect(JSON.stringify(opened.args.view)).toContain(seeded.referenceCode);
 
@@ -214,9 +214,9 @@ describe("the deputy during an absence", () => {
       messageTs: "1.6",
     });
     await postForm(interactionBody(click));
-    const eph = await peer.waitFor((c) => c.method === "chat.postEphemeral" && after(n)(c));
+    const eph = await peer.waitFor((c) => c.method === "chat.postEphemeral" && since(n)(c));
     expect(String(eph.args.text)).toContain("Nicht gesendet");
-    expect(peer.calls.some((c) => c.method === "views.open" && after(n)(c))).toBe(false);
+    expect(peer.calls.some((c) => c.method === "views.open" && since(n)(c))).toBe(false);
     expect(
       await sys.ctx.db.relayedMessage.count({
         where: { caseId: seeded.caseId, direction: "staff_to_client", author: `cm:${STRANGER}` },
@@ -234,7 +234,7 @@ describe("the deputy during an absence", () => {
     // appointment DMs go to the Slack user id itself (not a D… channel)
     const during = await peer.waitFor(
       (c) =>
-        c.method === "chat.postMessage" && after(n0)(c) && String(c.args.text).includes(seeded.referenceCode),
+        c.method === "chat.postMessage" && since(n0)(c) && String(c.args.text).includes(seeded.referenceCode),
     );
     expect(String(during.args.text)).toContain("Vertretung für");
     expect(during.args.channel).toBe(slack[DEPUTY]);
@@ -248,7 +248,7 @@ describe("the deputy during an absence", () => {
     });
     const back = await peer.waitFor(
       (c) =>
-        c.method === "chat.postMessage" && after(n)(c) && String(c.args.text).includes(seeded.referenceCode),
+        c.method === "chat.postMessage" && since(n)(c) && String(c.args.text).includes(seeded.referenceCode),
     );
     expect(back.args.channel).toBe(slack[ABSENT]);
     expect(String(back.args.text)).not.toContain("Vertretung");
