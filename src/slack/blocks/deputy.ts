@@ -2,7 +2,7 @@
 // modal, and the deputy field of the absence modal. Pure builders.
 import { MAX_RELAY_CHARS } from "../relay.ts";
 import { type Block, button, context, plain, type T } from "./common.ts";
-import { FIELD, type ModalView, type Option } from "./modals.ts";
+import { FIELD, type ModalView, type Option, select } from "./modals.ts";
 
 export const DEPUTY_IDS = {
   /** button under the deputy's copy; value = case id */
@@ -57,21 +57,6 @@ export function deputyReplyModal(
 /** The optional deputy select of the absence modal; nothing when there is nobody to choose. */
 export function deputyField(options: readonly Option[], t: T): Block[] {
   if (options.length === 0) return [];
-  return [
-    {
-      type: "input",
-      block_id: "deputy",
-      optional: true,
-      label: plain(t("deputy.field")),
-      hint: plain(t("deputy.field_hint")),
-      element: {
-        type: "static_select",
-        action_id: FIELD,
-        placeholder: plain(t("modal.choose"), 150),
-        options: options
-          .slice(0, 100)
-          .map((o) => ({ text: plain(o.label, 75), value: o.value.slice(0, 150) })),
-      },
-    },
-  ];
+  const field = select("deputy", t("deputy.field"), options, t("modal.choose"));
+  return [{ ...field, optional: true, hint: plain(t("deputy.field_hint")) } as Block];
 }

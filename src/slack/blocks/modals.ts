@@ -27,7 +27,7 @@ const option = (o: Option): types.PlainTextOption => ({
   value: clip(o.value, 150),
 });
 
-function select(
+export function select(
   blockId: string,
   label: string,
   options: readonly Option[],
