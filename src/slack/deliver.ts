@@ -462,14 +462,17 @@ export class SlackDeliverer {
           })
         )?.cmId;
       // during an absence the deputy (or a lead) hears of it: the one staff-notice rule
-      const slackUserId = cmId
-        ? (await new NoticeRoutingRepository(db).targetFor(cmId, this.d.now())).recipient?.slackUserId
-        : undefined;
-      if (!k || !slackUserId) return "no_recipient";
+      const to = cmId ? await new NoticeRoutingRepository(db).targetFor(cmId, this.d.now()) : null;
+      const slackUserId = to?.recipient?.slackUserId;
+      if (!k || !to || !slackUserId) return "no_recipient";
       const lng = await this.lngOf(slackUserId);
-      const text = String(
+      const standIn =
+        to.route.via === "deputy" || to.route.via === "lead"
+          ? `${staffT(this.d.i18n, lng)("deputy.notice_prefix", { name: slackEscape(to.cm?.name ?? "") })}\n`
+          : "";
+      const text = `${standIn}${String(
         this.d.i18n.t(`privacy.${kind}_notice`, { lng, ns: "cases", referenceCode: k.referenceCode }),
-      );
+      )}`;
       const opened = await web.conversations.open({ users: slackUserId });
       if (!opened.channel?.id) throw new Error("conversations.open returned no channel");
       channel = opened.channel.id;

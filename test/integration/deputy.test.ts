@@ -2,7 +2,7 @@
 // the local Slack peer: a lead names the deputy (/kim deputy), the deputy gets the client's message with
 // a Reply button, the reply reaches the client in their language naming the deputy (telegram.send with
 // relay.deputy_message), once per view; a stranger is refused; staff notices go to the deputy while the
-// absence lasts and to the case manager after it.
+// absence lasts (appointment DMs, privacy notices) and to the case manager after it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SlackCall, type SlackPeer, startSlackPeer } from "../../src/devtools/slack-peer.ts";
 import { IntakeRepository } from "../../src/modules/intake/intake.repository.ts";
@@ -238,6 +238,20 @@ describe("the deputy during an absence", () => {
     );
     expect(String(during.args.text)).toContain("Vertretung für");
     expect(during.args.channel).toBe(slack[DEPUTY]);
+
+    // a privacy notice about the case likewise
+    const n1 = peer.calls.length;
+    await sys.ctx.producer.enqueue("slack.deliver", {
+      kind: "notice",
+      refId: `withdrawn:${seeded.caseId}`,
+      key: `dep-notice.${seeded.caseId}`,
+    });
+    const notice = await peer.waitFor(
+      (c) =>
+        c.method === "chat.postMessage" && since(n1)(c) && String(c.args.text).includes(seeded.referenceCode),
+    );
+    expect(notice.args.channel).toBe(`D${slack[DEPUTY]}`);
+    expect(String(notice.args.text)).toContain("Vertretung für");
 
     await sys.ctx.db.absence.update({ where: { id: absenceId }, data: { to: new Date(Date.now() - 1000) } });
     const n = peer.calls.length;
