@@ -16,6 +16,8 @@ import { triageOverrideOf } from "../app/runtime/triage.ts";
 import type { Db } from "../db/client.ts";
 import type { ClientNotifier, StaffNotifier } from "../modules/notify/notifier.ts";
 import { createReportBundle } from "../modules/reports/report.service.ts";
+import { DeputyRepository } from "../modules/staff/deputy.repository.ts";
+import { DeputyService } from "../modules/staff/deputy.service.ts";
 import { ReassignService } from "../modules/staff/reassign.service.ts";
 import { clientNotifier } from "../telegram/notifier.ts";
 import { casePickerBlocks, toChaseBlocks } from "./blocks/casework.ts";
@@ -71,8 +73,8 @@ export function capacityActions(service: MatchingServices["capacity"]): Capacity
         ? { ok: true, before: r.before, after: r.after }
         : { ok: false, reason: reasonOf(r.reason) };
     },
-    addAbsence: async (cmId, from, to, by, note) => {
-      const r = await service.addAbsence(cmId, from, to, by, note);
+    addAbsence: async (cmId, from, to, by, note, deputyId) => {
+      const r = await service.addAbsence(cmId, from, to, by, note, deputyId);
       return r.ok ? { ok: true } : { ok: false, reason: reasonOf(r.reason) };
     },
     endAbsence: async (id, by) => {
@@ -276,6 +278,7 @@ export function buildPorts(ctx: AppContext, wiring: PortWiring = {}): SlackPorts
       log: ctx.log,
       now: ctx.now,
     }),
+    deputies: new DeputyService(new DeputyRepository(ctx.db), ctx.now),
     reports: reportPort(ctx),
     ...(wiring.appointments === false ? {} : { appointments: appointmentsPort(ctx) }),
     casework: caseworkPort(ctx),

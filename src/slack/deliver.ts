@@ -20,9 +20,11 @@ import { AuditRepository } from "../modules/audit/audit.repository.ts";
 import { UUID } from "../modules/kernel/ids.ts";
 import { parseNoticeRef } from "../modules/privacy/notices.ts";
 import { digestFigures, digestPeriod } from "../modules/staff/digest.ts";
+import { NoticeRoutingRepository } from "../modules/staff/notice-routing.repository.ts";
 import type { FieldCipher } from "../privacy/crypto.ts";
 import { buildAssignmentCard } from "./blocks/assignment-card.ts";
 import { clip, isoDay, MAX_MESSAGE_BLOCKS } from "./blocks/common.ts";
+import { deputyReplyActions } from "./blocks/deputy.ts";
 import { buildDigest } from "./blocks/digest.ts";
 import { erasedCardText } from "./blocks/erased.ts";
 import { buildMonitoringDigest } from "./blocks/monitoring.ts";
@@ -395,9 +397,10 @@ export class SlackDeliverer {
   }
 
   /**
-   * While the responsible case manager is absent and named a deputy (issue 11.8), the deputy gets a
-   * copy of each client message as a DM, with the case's reference code and who they stand in for;
-   * the thread stays the case's record. Without relay consent the copy only says a message came.
+   * While the responsible case manager is absent and named a deputy (issue 11.8), the deputy (or, when
+   * the deputy is away too, a lead: staff/notice-routing.ts) gets a copy of each client message as a
+   * DM, with the case's reference code, who they stand in for and a Reply button; the thread stays the
+   * case's record. Without relay consent the copy only says a message came.
    * Once per message (IdempotencyKey "slack.deputy_copy.<id>").
    */
   private async deputyCopy(
@@ -408,24 +411,17 @@ export class SlackDeliverer {
     job: DelayableJob,
   ): Promise<void> {
     const { db, web } = this.d;
-    const now = this.d.now();
-    const k = await db.case.findUnique({
-      where: { id: caseId },
-      select: { cmId: true, cm: { select: { name: true } } },
-    });
+    const k = await db.case.findUnique({ where: { id: caseId }, select: { cmId: true } });
     if (!k?.cmId) return;
-    const absence = await db.absence.findFirst({
-      where: { cmId: k.cmId, from: { lte: now }, to: { gt: now }, deputyId: { not: null } },
-      orderBy: { from: "desc" },
-      select: { deputy: { select: { slackUserId: true, active: true } } },
-    });
-    const deputy = absence?.deputy;
-    if (!deputy?.active) return;
+    // who stands in right now: the one staff-notice rule (a lead when the deputy is away too)
+    const to = await new NoticeRoutingRepository(db).targetFor(k.cmId, this.d.now());
+    const deputy = to.route.via === "deputy" || to.route.via === "lead" ? to.recipient : null;
+    if (!deputy) return;
     const key = `slack.deputy_copy.${messageId}`;
     if (await db.idempotencyKey.findUnique({ where: { key } })) return;
     const lng = await this.lngOf(deputy.slackUserId);
     const t = staffT(this.d.i18n, lng);
-    const name = slackEscape(k.cm?.name ?? "");
+    const name = slackEscape(to.cm?.name ?? "");
     const text = relayed
       ? `${t("thread.deputy_copy", { name, ref: referenceCode })}\n${relayed}`
       : t("thread.deputy_copy_no_consent", { name, ref: referenceCode });
@@ -433,10 +429,14 @@ export class SlackDeliverer {
     const channel = opened.channel?.id;
     if (!channel) throw new Error("conversations.open returned no channel");
     await this.throttle(channel, job);
+    // with relay consent the deputy can answer from here (listeners/deputy.ts)
+    const sections = chunkEscaped(text, 3000)
+      .slice(0, MAX_MESSAGE_BLOCKS - 1)
+      .map(verbatimSection);
     const res = await web.chat.postMessage({
       channel,
       text: clipEscaped(text, 3900),
-      blocks: chunkEscaped(text, 3000).slice(0, MAX_MESSAGE_BLOCKS).map(verbatimSection),
+      blocks: relayed ? [...sections, deputyReplyActions(caseId, t)] : sections,
       ...INERT,
     });
     await db.idempotencyKey.create({
@@ -466,23 +466,30 @@ export class SlackDeliverer {
       const caseId = direct[2]!;
       const k = await db.case.findUnique({
         where: { id: caseId },
-        select: { referenceCode: true, cm: { select: { slackUserId: true } } },
+        select: { referenceCode: true, cmId: true },
       });
       // a case whose offer was revoked has no case manager any more: tell the one it was offered to
-      const slackUserId =
-        k?.cm?.slackUserId ??
+      const cmId =
+        k?.cmId ??
         (
           await db.assignment.findFirst({
             where: { caseId },
             orderBy: { createdAt: "desc" },
-            select: { cm: { select: { slackUserId: true } } },
+            select: { cmId: true },
           })
-        )?.cm.slackUserId;
-      if (!k || !slackUserId) return "no_recipient";
+        )?.cmId;
+      // during an absence the deputy (or a lead) hears of it: the one staff-notice rule
+      const to = cmId ? await new NoticeRoutingRepository(db).targetFor(cmId, this.d.now()) : null;
+      const slackUserId = to?.recipient?.slackUserId;
+      if (!k || !to || !slackUserId) return "no_recipient";
       const lng = await this.lngOf(slackUserId);
-      const text = String(
+      const standIn =
+        to.route.via === "deputy" || to.route.via === "lead"
+          ? `${staffT(this.d.i18n, lng)("deputy.notice_prefix", { name: slackEscape(to.cm?.name ?? "") })}\n`
+          : "";
+      const text = `${standIn}${String(
         this.d.i18n.t(`privacy.${kind}_notice`, { lng, ns: "cases", referenceCode: k.referenceCode }),
-      );
+      )}`;
       const opened = await web.conversations.open({ users: slackUserId });
       if (!opened.channel?.id) throw new Error("conversations.open returned no channel");
       channel = opened.channel.id;

@@ -6,7 +6,8 @@
 
 import type { CaseDetailsData, DetailsRefusal } from "../modules/cases/case-details.service.ts";
 import type { DigestView } from "../modules/cases/monitoring.service.ts";
-import type { StaffActor } from "../modules/staff/authorize.ts";
+import type { AuthVia, StaffActor } from "../modules/staff/authorize.ts";
+import type { DeputyService } from "../modules/staff/deputy.service.ts";
 import type { TriageOverrideService } from "../modules/triage/override.service.ts";
 
 export type Fail<R extends string> = { ok: false; reason: R };
@@ -65,6 +66,7 @@ export interface CapacityActions {
     to: Date,
     byCmId: string,
     note?: string,
+    deputyId?: string | null,
   ): Promise<Ok | Fail<CapacityFailure>>;
   endAbsence(absenceId: string, byCmId: string): Promise<Ok | Fail<CapacityFailure>>;
 }
@@ -223,6 +225,8 @@ export interface SlackOutbox {
 
 export interface StaffReplyResult {
   outcome: "relayed" | "no_consent" | "not_allowed" | "unknown_thread" | "duplicate" | "erased";
+  /** how the writer was allowed (authorize.ts), when relayed */
+  via?: AuthVia;
 }
 
 export interface ThreadActions {
@@ -234,6 +238,15 @@ export interface ThreadActions {
     text: string;
     by: StaffActor;
   }): Promise<StaffReplyResult>;
+  /** a reply written outside the thread (the deputy's Reply modal): once per Slack view */
+  caseReply(args: {
+    caseId: string;
+    viewId: string;
+    text: string;
+    by: StaffActor;
+  }): Promise<StaffReplyResult>;
+  /** the case's thread, to keep a record there of a reply written elsewhere; null while it has none */
+  threadOf(caseId: string): Promise<{ channel: string; ts: string } | null>;
 }
 
 /** Everything the listeners get. */
@@ -246,6 +259,8 @@ export interface SlackPorts {
   queries: CaseQueries;
   outbox: SlackOutbox;
   threads: ThreadActions;
+  /** naming the deputy of an absence (src/modules/staff/deputy.service.ts) */
+  deputies?: Pick<DeputyService, "setForCurrent">;
   /** the committee report (src/modules/reports) as Markdown for [from, to); absent = "comes later" */
   reports?: {
     markdown(req: {

@@ -2,6 +2,7 @@
 // of ({ ack, body, client, respond }, deps), tested without Bolt.
 import type { SlackApp } from "./app.ts";
 import { ACTIONS } from "./blocks/assignment-card.ts";
+import { DEPUTY_IDS } from "./blocks/deputy.ts";
 import { HOME_ACTIONS } from "./blocks/home.ts";
 import { VIEWS } from "./blocks/modals.ts";
 import { TRIAGE_IDS } from "./blocks/triage-override.ts";
@@ -13,6 +14,7 @@ import {
   onProposeAppointment,
 } from "./listeners/assignment.ts";
 import type { ListenerArgs, ListenerDeps } from "./listeners/common.ts";
+import { onDeputyReplyOpen, onDeputyReplySubmitted } from "./listeners/deputy.ts";
 import { type CommandArgs, onKim } from "./listeners/kim.ts";
 import {
   onAbsenceOpen,
@@ -77,6 +79,8 @@ export function registerListeners(app: SlackApp, deps: ListenerDeps): void {
   const tl = listenerFor<TriageArgs, ListenerDeps>(deps);
   app.action(TRIAGE_IDS.open, tl(onTriageOpen));
   app.view(TRIAGE_IDS.view, tl(onTriageSubmitted));
+  app.action(DEPUTY_IDS.reply, l(onDeputyReplyOpen));
+  app.view(DEPUTY_IDS.replyView, l(onDeputyReplySubmitted));
 
   app.command(KIM_COMMAND, async (args) => onKim(args as unknown as CommandArgs, deps));
 

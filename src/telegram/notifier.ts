@@ -18,7 +18,9 @@ import { isClientLocale } from "../i18n/index.ts";
 import type { ClientLocale } from "../modules/intake/answers.ts";
 import { IntakeRepository, type Recipient } from "../modules/intake/intake.repository.ts";
 import { UUID } from "../modules/kernel/ids.ts";
+import { firstNameOf } from "../modules/matching/assignment.service.ts";
 import type { ClientNotifier, TemplateParams } from "../modules/notify/notifier.ts";
+import { StandInRepository } from "../modules/staff/stand-in.repository.ts";
 import type { Jobs } from "../queue/jobs.ts";
 import type { Handler, PayloadOf, Producer } from "../queue/registry.ts";
 import { referralBlocks } from "./features/info.ts";
@@ -155,6 +157,8 @@ async function sendStatus(
 /** Room for the frame around a relayed staff message within Telegram's 4096 characters. */
 const RELAYED_BODY_MAX = 3500;
 export const STAFF_MESSAGE = "relay.staff_message";
+/** a deputy's message: says who stands in for the case manager (src/slack/relay.ts) */
+export const DEPUTY_MESSAGE = "relay.deputy_message";
 
 /**
  * Job payloads carry ids and codes; some texts need more. The parameters a template may use besides
@@ -165,6 +169,7 @@ export const STAFF_MESSAGE = "relay.staff_message";
  *   reason   = why this office (empty when there is no text)      from reasonCode
  *   message  = the decrypted staff message                        from relayedMessageId (relay.staff_message)
  *   question = the survey's first question, with its buttons      from invitationId (survey:invite.*, handler)
+ *   deputyName, agencyName = the deputy's first name and agency    from relayedMessageId (relay.deputy_message)
  * Undefined when there is nothing to deliver (a relayed message that is gone).
  */
 export async function templateParams(
@@ -192,11 +197,18 @@ export async function templateParams(
       ? html(`\n\n${render(app, locale, key)}`)
       : "";
   }
-  if (template === STAFF_MESSAGE) {
+  if (template === STAFF_MESSAGE || template === DEPUTY_MESSAGE) {
     const id = String(params.relayedMessageId ?? "");
     const body = UUID.test(id) ? await repo.relayedMessageFor(clientId, id) : undefined;
     if (body === undefined) return undefined;
     out.message = body.length > RELAYED_BODY_MAX ? `${body.slice(0, RELAYED_BODY_MAX)} …` : body;
+  }
+  if (template === DEPUTY_MESSAGE) {
+    // first name and agency only, as when the client first heard of their case manager
+    const author = await new StandInRepository(app.db).authorOf(String(params.relayedMessageId));
+    if (!author) return undefined;
+    out.deputyName = firstNameOf(author.name);
+    out.agencyName = author.agencyName;
   }
   return out;
 }
@@ -236,7 +248,7 @@ export function telegramSendHandler(
         throw new UnrecoverableError(`telegram.send: Telegram refused (${(e as GrammyError).error_code})`);
       throw e;
     }
-    if (p.template === STAFF_MESSAGE)
+    if (p.template === STAFF_MESSAGE || p.template === DEPUTY_MESSAGE)
       await repo.markRelayedDelivered(String(p.params.relayedMessageId), messageId, app.now());
     await repo.markSent(p.key, messageId);
     return { messageId };

@@ -172,6 +172,19 @@ describe("planDigests", () => {
     expect(d.get("cm-b")?.deputising).toEqual([]);
   });
 
+  it("hands the items to the supervising lead when the deputy is away too (staff/notice-routing.ts)", () => {
+    const until = at("2026-12-10T00:00:00Z");
+    const d = byId([
+      { cmId: "cm-a", deputyId: "cm-b", from: daysAgo(1), to: until },
+      { cmId: "cm-b", deputyId: null, from: daysAgo(1), to: until },
+    ]);
+    expect(d.has("cm-a")).toBe(false);
+    expect(d.has("cm-b")).toBe(false);
+    expect(d.get("lead-city")?.deputising.map((x) => [x.forCmId, x.section.overdue.length])).toEqual([
+      ["cm-a", 2],
+    ]);
+  });
+
   it("keeps an absent CM without a deputy out of the digests but in the lead's counts", () => {
     const d = byId([{ cmId: "cm-a", deputyId: null, from: daysAgo(1), to: at("2026-12-10T00:00:00Z") }]);
     expect(d.has("cm-a")).toBe(false);

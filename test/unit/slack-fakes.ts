@@ -253,6 +253,8 @@ export function fakePorts(
     },
     threads: {
       staffReply: async () => ({ outcome: "relayed" }),
+      caseReply: async () => ({ outcome: "relayed" }),
+      threadOf: async () => null,
     },
     now: () => NOW,
     ...over,

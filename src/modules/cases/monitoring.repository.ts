@@ -2,7 +2,7 @@
 // the referrals still awaiting an answer, staff and absences. The only monitoring file that touches
 // Prisma.
 import type { Db } from "../../db/client.ts";
-import { supervisionScope } from "../staff/identity.ts";
+import { NoticeRoutingRepository } from "../staff/notice-routing.repository.ts";
 import { REFERRAL_AWAITING } from "./codes.ts";
 import {
   type AbsenceLike,
@@ -36,41 +36,8 @@ export class MonitoringRepository {
    */
   async snapshot(now: Date, forStaffId?: string): Promise<MonitoringSnapshot> {
     const work = { in: [...WORK_PHASES] };
-    const [staffRows, absences] = await Promise.all([
-      this.db.caseManager.findMany({
-        select: {
-          id: true,
-          name: true,
-          slackUserId: true,
-          agencyId: true,
-          active: true,
-          teamLead: true,
-          coordinator: true,
-          agency: { select: { kind: true } },
-        },
-      }),
-      this.db.absence.findMany({
-        where: { from: { lte: now }, to: { gt: now } },
-        select: { cmId: true, deputyId: true, from: true, to: true },
-      }),
-    ]);
-    const staff: StaffRow[] = staffRows.map((s) => ({
-      id: s.id,
-      name: s.name,
-      slackUserId: s.slackUserId,
-      agencyId: s.agencyId,
-      active: s.active,
-      supervises: supervisionScope({
-        id: s.id,
-        name: s.name,
-        slackUserId: s.slackUserId,
-        agencyId: s.agencyId,
-        agencyKind: s.agency.kind,
-        teamLead: s.teamLead,
-        coordinator: s.coordinator,
-        active: s.active,
-      }),
-    }));
+    // the same staff and absences the staff-notice rule reads (one query for both)
+    const { staff, absences } = await new NoticeRoutingRepository(this.db).inputs(now);
     const cmFilter =
       forStaffId === undefined ? { not: null } : { in: [...digestScope(forStaffId, staff, absences, now)] };
     const [cases, referrals] = await Promise.all([

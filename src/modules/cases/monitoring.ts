@@ -10,10 +10,12 @@
 //   client gets ONE friendly check-in per silence: again only after a contact ended the silence.
 // - Only cases in a work phase are monitored (waiting and offered cases have the wait list, closed
 //   ones nothing). An absent case manager gets no digest; while an absence with a deputy lasts, the
-//   deputy gets the absent colleague's items in a section of their own. Team leads get, for the
+//   deputy gets the absent colleague's items in a section of their own (staff/notice-routing.ts: a
+//   lead when the deputy is away too; nobody when no deputy was named). Team leads get, for the
 //   agencies they supervise, how many cases of each case manager are overdue or silent.
 // - An empty digest is not sent: a daily message that says "nothing" teaches people to ignore it.
 import { type AgencyScope, inScope } from "../staff/identity.ts";
+import { isAbsentAt, noticeRecipient } from "../staff/notice-routing.ts";
 import { type ReferralLike, toChase } from "./casework.ts";
 import { WORK_PHASES } from "./phases.ts";
 
@@ -201,12 +203,8 @@ export function planDigests(input: {
   rules: MonitorRules;
 }): Digest[] {
   const { now, timeZone, rules } = input;
-  const t = now.getTime();
   const staffById = new Map(input.staff.map((s) => [s.id, s]));
   const active = new Map(input.staff.filter((s) => s.active).map((s) => [s.id, s]));
-  const away = new Map<string, string | null>();
-  for (const a of input.absences)
-    if (a.from.getTime() <= t && t < a.to.getTime()) away.set(a.cmId, a.deputyId ?? away.get(a.cmId) ?? null);
 
   // group once: filtering every case and referral per case manager was quadratic in the caseload
   const casesByCm = new Map<string, MonitoredCase[]>();
@@ -229,13 +227,18 @@ export function planDigests(input: {
   for (const [cmId, cases] of casesByCm)
     sections.set(cmId, sectionFor(cases, referralsByCm.get(cmId) ?? [], now, timeZone, rules));
 
+  // whose items go to whom today: the one staff-notice rule (deputy, else a lead; held items wait)
+  const standIns = new Map<string, string[]>();
+  for (const cmId of sections.keys()) {
+    const r = noticeRecipient(cmId, input.staff, input.absences, now);
+    if (r.via === "deputy" || r.via === "lead") standIns.set(r.to, [...(standIns.get(r.to) ?? []), cmId]);
+  }
   const digests: Digest[] = [];
   for (const s of active.values()) {
-    if (away.has(s.id)) continue;
+    if (isAbsentAt(s.id, input.absences, now)) continue;
     const own = sections.get(s.id) ?? sectionFor([], [], now, timeZone, rules);
-    const deputising = [...away.entries()]
-      .filter(([cmId, deputy]) => deputy === s.id && cmId !== s.id)
-      .map(([forCmId]) => ({ forCmId, section: sections.get(forCmId) }))
+    const deputising = (standIns.get(s.id) ?? [])
+      .map((forCmId) => ({ forCmId, section: sections.get(forCmId) }))
       .filter((d): d is { forCmId: string; section: DigestSection } => !!d.section && !isEmpty(d.section));
     const team: TeamLine[] = [];
     if (s.supervises === "all" || s.supervises.length > 0)

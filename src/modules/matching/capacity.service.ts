@@ -80,6 +80,8 @@ export class CapacityService {
     to: Date,
     byCmId: string,
     note?: string,
+    /** checked by the caller (staff/deputy.ts deputyProblem) */
+    deputyId?: string | null,
   ): Promise<CapacityResult<{ absenceId: string }>> {
     if (!(to.getTime() > from.getTime())) return { ok: false, reason: "invalid" };
     if (byCmId !== cmId && !(await this.isTeamLead(byCmId))) return { ok: false, reason: "not_allowed" };
@@ -94,7 +96,7 @@ export class CapacityService {
         : null;
     const absence = await this.deps.db.$transaction(async (tx) => {
       const a = await tx.absence.create({
-        data: { id, cmId, from, to, note: stored, createdBy: `cm:${byCmId}` },
+        data: { id, cmId, from, to, note: stored, deputyId: deputyId ?? null, createdBy: `cm:${byCmId}` },
         select: { id: true },
       });
       await tx.caseManager.update({ where: { id: cmId }, data: { loadVersion: { increment: 1 } } });
@@ -103,7 +105,13 @@ export class CapacityService {
           actor: `cm:${byCmId}`,
           action: "absence.added",
           at: now,
-          data: { cmId, absenceId: a.id, from: from.toISOString(), to: to.toISOString() },
+          data: {
+            cmId,
+            absenceId: a.id,
+            from: from.toISOString(),
+            to: to.toISOString(),
+            deputyId: deputyId ?? null,
+          },
         },
       });
       return a;

@@ -8,6 +8,7 @@ export const KIM_SUBCOMMANDS = [
   "waitlist",
   "caseload",
   "absence",
+  "deputy",
   "capacity",
   "rebalance",
   "report",
@@ -23,6 +24,7 @@ export function helpText(member: StaffMember, t: T): string {
   add("waitlist");
   add("caseload");
   add("absence");
+  lines.push(`• \`/kim deputy <@…> <@…|none>\` – ${t("deputy.help")}`);
   if (isLead(member)) add("capacity", " <id|@user> <n|auto>");
   if (canProposeRebalance(member)) add("rebalance");
   if (hasOverview(member)) add("report");

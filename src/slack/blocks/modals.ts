@@ -27,7 +27,7 @@ const option = (o: Option): types.PlainTextOption => ({
   value: clip(o.value, 150),
 });
 
-function select(
+export function select(
   blockId: string,
   label: string,
   options: readonly Option[],
@@ -95,8 +95,17 @@ export function declineModal(assignmentId: string, referenceCode: string, t: T):
   );
 }
 
-/** `people` has one entry for a case manager (themself) and the team for a lead. */
-export function absenceModal(people: readonly Option[], selfId: string, now: Date, t: T): ModalView {
+/**
+ * `people` has one entry for a case manager (themself) and the team for a lead; `deputyBlocks` is the
+ * optional deputy field (blocks/deputy.ts).
+ */
+export function absenceModal(
+  people: readonly Option[],
+  selfId: string,
+  now: Date,
+  t: T,
+  deputyBlocks: readonly Block[] = [],
+): ModalView {
   const blocks: Block[] = [];
   if (people.length > 1) blocks.push(select("cm", t("modal.absence.who"), people, t("modal.choose"), selfId));
   blocks.push(
@@ -121,6 +130,7 @@ export function absenceModal(people: readonly Option[], selfId: string, now: Dat
       hint: plain(t("modal.absence.note_hint")),
       element: { type: "plain_text_input", action_id: FIELD, max_length: 200 },
     },
+    ...deputyBlocks,
   );
   return modal(
     VIEWS.absence,

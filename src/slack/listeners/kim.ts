@@ -5,6 +5,7 @@ import { parseReportRange, previousMonth } from "../../modules/reports/report.se
 import type { StaffActor } from "../../modules/staff/authorize.ts";
 import { canProposeRebalance, hasOverview, isLead, overviewScope } from "../../modules/staff/identity.ts";
 import { clip, fmtDateTime, loadBar, type T } from "../blocks/common.ts";
+import { deputyField } from "../blocks/deputy.ts";
 import { helpText, KIM_SUBCOMMANDS, type KimSubcommand } from "../blocks/help.ts";
 import { loadLines, waitlistText } from "../blocks/home.ts";
 import { absenceModal, type Option } from "../blocks/modals.ts";
@@ -18,6 +19,7 @@ import {
   unknownUserText,
   who,
 } from "./common.ts";
+import { deputyOptions, kimDeputy } from "./deputy.ts";
 import { parseCapacity, setCapacityChecked } from "./team.ts";
 import { openTriageFromCommand } from "./triage.ts";
 
@@ -139,10 +141,18 @@ async function answer(
       const people: Option[] = [{ value: member.id, label: member.name }];
       await args.client.views.open({
         trigger_id: args.body.trigger_id,
-        view: absenceModal(people, member.id, now, t),
+        view: absenceModal(
+          people,
+          member.id,
+          now,
+          t,
+          deputyField(await deputyOptions(deps, member, false), t),
+        ),
       });
       return t("kim.absence.opened");
     }
+    case "deputy":
+      return kimDeputy(rest, member, t, lng, deps);
     case "capacity": {
       if (!isLead(member)) return t("errors.lead_only");
       if (rest.length < 2) return t("kim.capacity.usage");

@@ -12,6 +12,7 @@ import {
   supervisionScope,
 } from "../../modules/staff/identity.ts";
 import { type T, TIME_ZONE } from "../blocks/common.ts";
+import { deputyField } from "../blocks/deputy.ts";
 import { absenceModal, capacityModal, fieldValue, type Option, reassignModal } from "../blocks/modals.ts";
 import {
   actionValue,
@@ -24,6 +25,7 @@ import {
   unknownUserText,
   who,
 } from "./common.ts";
+import { chosenDeputy, deputyOptions } from "./deputy.ts";
 
 export interface HomeOpenedArgs {
   event: { user?: string; tab?: string };
@@ -58,9 +60,10 @@ export async function onAbsenceOpen(args: ListenerArgs, deps: ListenerDeps, forT
     if (forTeam && !isLead(member)) return tellPrivately(args, t("errors.lead_only"));
     if (!args.body.trigger_id) return tellPrivately(args, t("errors.generic"));
     const people = forTeam ? await teamOptions(deps, member) : [{ value: member.id, label: member.name }];
+    const deputies = deputyField(await deputyOptions(deps, member, forTeam), t);
     await args.client.views.open({
       trigger_id: args.body.trigger_id,
-      view: absenceModal(people, member.id, deps.ports.now(), t),
+      view: absenceModal(people, member.id, deps.ports.now(), t, deputies),
     });
   });
 }
@@ -109,8 +112,17 @@ export async function onAbsenceSubmitted(args: ListenerArgs, deps: ListenerDeps)
   if (to.getTime() - from.getTime() > MAX_ABSENCE_DAYS * DAY_MS)
     return errorsAck(args, "to", t("errors.too_long"));
   const note = (fieldValue(state, "note") ?? "").trim().slice(0, 200);
+  const deputy = await chosenDeputy(deps, member, target, state, t);
+  if ("error" in deputy) return errorsAck(args, "deputy", deputy.error);
   const done = await submitWithin(args, deps, "absence.submit", t, async () => {
-    const r = await deps.ports.capacity.addAbsence(target.id, from, to, member.id, note || undefined);
+    const r = await deps.ports.capacity.addAbsence(
+      target.id,
+      from,
+      to,
+      member.id,
+      note || undefined,
+      deputy.deputyId,
+    );
     return r.ok
       ? null
       : { block: "from", text: t(`errors.${r.reason === "invalid" ? "invalid_date" : r.reason}`) };

@@ -7,8 +7,11 @@ import type { AppContext } from "../../app/feature.ts";
 import { appointmentsRuntime } from "../../app/runtime/appointments.ts";
 import { formatWhen } from "../../modules/appointments/format.ts";
 import { reminderVerdict } from "../../modules/appointments/reminders.ts";
+import { NoticeRoutingRepository } from "../../modules/staff/notice-routing.repository.ts";
 import type { Jobs } from "../../queue/jobs.ts";
 import type { Handlers } from "../../queue/registry.ts";
+import { slackEscape } from "../../slack/escape.ts";
+import { staffT } from "../../slack/i18n.ts";
 import { staffLanguage, staffMessage } from "../../slack/listeners/appointments.ts";
 import {
   appointmentsT,
@@ -180,9 +183,9 @@ export function appointmentJobHandlers(app: AppContext): Handlers<Jobs> {
           })
         : null;
       const cmId = appt?.cmId ?? c?.cmId;
-      const cm = cmId
-        ? await app.db.caseManager.findUnique({ where: { id: cmId }, select: { slackUserId: true } })
-        : null;
+      // during an absence the deputy (or a lead) gets it, afterwards the case manager again
+      const route = cmId ? await new NoticeRoutingRepository(app.db).targetFor(cmId, app.now()) : null;
+      const cm = route?.recipient;
       if (!c || !cm) return { skipped: "no case manager" };
       const slack = app.slackClient;
       if (!slack) {
@@ -205,6 +208,13 @@ export function appointmentJobHandlers(app: AppContext): Handlers<Jobs> {
         maxReschedules: rt.config.maxReschedules,
         horizonDays: rt.config.horizonDays,
       });
+      if (route.route.via === "deputy" || route.route.via === "lead") {
+        const prefix = staffT(app.i18n, lng)("deputy.notice_prefix", {
+          name: slackEscape(route.cm?.name ?? ""),
+        });
+        msg.text = `${prefix}\n${msg.text}`;
+        msg.blocks.unshift({ type: "context", elements: [{ type: "mrkdwn", text: prefix }] });
+      }
       await slack.chat.postMessage({ channel: cm.slackUserId, text: msg.text, blocks: msg.blocks });
       // the App Home lists appointments: let the Slack feature republish it
       await app.producer
