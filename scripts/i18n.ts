@@ -3,7 +3,7 @@
 // limit, where the text appears).
 // `npm run i18n:import -- <file> [--reviewer "Name, role"] [--dry-run]`: brings it back, checked
 // (placeholders, HTML tags, plural forms of the locale, RTL isolation, length), all or nothing, and
-// records the review in locales/reviews.json so the README can say which locales a native speaker
+// records the review in docs/i18n-reviews.json so the README can say which locales a native speaker
 // has signed. The rules live in src/i18n/review.ts.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, extname, join, relative, resolve } from "node:path";
@@ -24,7 +24,9 @@ import {
 const ROOT = resolve(import.meta.dirname, "..");
 // --locales <dir> points both commands at a copy (the tests import into a temporary one)
 let LOCALES = join(ROOT, "locales");
-const reviewsFile = () => join(LOCALES, "reviews.json");
+// the record of native reviews lives beside the docs (not in locales/, where every folder is a locale)
+let REVIEWS = join(ROOT, "docs", "i18n-reviews.json");
+const reviewsFile = () => REVIEWS;
 
 export interface ReviewRecord {
   lng: string;
@@ -176,9 +178,11 @@ function importFile(argv: string[]): number {
       reviewer: { type: "string" },
       "dry-run": { type: "boolean", default: false },
       locales: { type: "string" },
+      reviews: { type: "string" },
     },
   });
   if (values.locales) LOCALES = resolve(values.locales);
+  if (values.reviews) REVIEWS = resolve(values.reviews);
   const file = positionals[0];
   if (!file || !existsSync(file)) {
     console.error(
@@ -236,7 +240,7 @@ function importFile(argv: string[]): number {
       rows: returned.length,
     });
     writeFileSync(reviewsFile(), `${JSON.stringify(reviews, null, 2)}\n`);
-    console.log(`review by ${values.reviewer} recorded in locales/reviews.json`);
+    console.log(`review by ${values.reviewer} recorded in ${relative(process.cwd(), REVIEWS)}`);
   }
   return 0;
 }
