@@ -50,6 +50,12 @@ export const multi = (values: readonly string[]) => ({
 export const txt = (value: string) => ({ value });
 export const day = (d: Date) => ({ selected_date: berlinDay(d) });
 
+/** A modal as anlauf sent it to Slack. */
+export interface ShownModal {
+  private_metadata?: string;
+  blocks?: { block_id?: string; label?: { text?: string } }[];
+}
+
 /** One member of staff at their Slack client. */
 export function staffDesk(system: System, slack: SlackPeer, slackUserId: string) {
   let n = 0;
@@ -61,6 +67,17 @@ export function staffDesk(system: System, slack: SlackPeer, slackUserId: string)
     if (body.includes('"errors"')) throw new Error(`demo: the modal refused the input: ${body}`);
     return body;
   };
+  const submit = (callbackId: string, privateMetadata: string, values: Values, rootViewId?: string) =>
+    post(
+      viewSubmission({
+        user: slackUserId,
+        callbackId,
+        privateMetadata,
+        values,
+        viewId: newViewId(),
+        ...(rootViewId ? { rootViewId } : {}),
+      }),
+    );
   /** the next modal anlauf opened or pushed with this callback id, from call index `since` on */
   const modal = async (callbackId: string, since: number) => {
     const hit = await slack.waitFor(
@@ -70,10 +87,7 @@ export function staffDesk(system: System, slack: SlackPeer, slackUserId: string)
         (c.args.view as { callback_id?: string } | undefined)?.callback_id === callbackId,
       15_000,
     );
-    return hit.args.view as {
-      private_metadata?: string;
-      blocks?: { block_id?: string; label?: { text?: string } }[];
-    };
+    return hit.args.view as ShownModal;
   };
   return {
     slackUserId,
@@ -114,17 +128,29 @@ export function staffDesk(system: System, slack: SlackPeer, slackUserId: string)
       );
       return modal(callbackId, since);
     },
-    submit: (callbackId: string, privateMetadata: string, values: Values, rootViewId?: string) =>
-      post(
-        viewSubmission({
-          user: slackUserId,
-          callbackId,
-          privateMetadata,
-          values,
-          viewId: newViewId(),
-          ...(rootViewId ? { rootViewId } : {}),
-        }),
-      ),
+    submit,
+    /**
+     * A work button of the case file (`rootViewId`): the modal it pushes, filled in and submitted
+     * (values may depend on what the modal shows); returns the modal.
+     */
+    work: async (
+      callbackId: string,
+      a: { actionId: string; caseId: string; rootViewId: string },
+      values: Values | ((m: ShownModal) => Values),
+    ) => {
+      const since = slack.calls.length;
+      await post(
+        blockAction({ user: slackUserId, actionId: a.actionId, value: a.caseId, viewId: a.rootViewId }),
+      );
+      const m = await modal(callbackId, since);
+      await submit(
+        callbackId,
+        m.private_metadata ?? a.caseId,
+        typeof values === "function" ? values(m) : values,
+        a.rootViewId,
+      );
+      return m;
+    },
   };
 }
 export type StaffDesk = ReturnType<typeof staffDesk>;

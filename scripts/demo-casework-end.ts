@@ -100,57 +100,38 @@ export async function conferenceAndClosure(p: Play, deputy: { name: string }): P
   const { db, org } = system.ctx;
   p.moveClock(morningAfter(clockNow(p.clock), 2), `${p.cm.name} ist zurück`);
   const colleague = org.caseManagers.find((c) => c.name === deputy.name);
-  const conf = await anna.open(CASEWORK_IDS.views.conference, {
-    actionId: CASEWORK_IDS.conference,
-    value: kase.id,
-    viewId: root,
-  });
   const I = CASEWORK_IDS.blocks;
-  await anna.submit(
-    CASEWORK_IDS.views.conference,
-    conf.private_metadata ?? kase.id,
-    {
-      [I.confHeld]: day(clockNow(p.clock)),
-      [I.confStaff]: multi(colleague ? [colleague.id] : []),
-      [I.confPartners]: multi([p.jobcenter.id]),
-      [I.confRoles]: multi(["client", "interpreter"]),
-      [I.confTopics]: multi(["work", "language"]),
-      [I.confDecisions]: txt("Jobcenter prüft Anerkennung und Sprachkurs mit Kinderbetreuung"),
-      [I.confGoalText]: txt(""),
-      [I.confGoalArea]: sel(""),
-      [I.confGoalResponsible]: sel(""),
-      [I.confGoalDue]: { selected_date: null },
-    },
-    root,
-  );
+  const work = (actionId: string) => ({ actionId, caseId: kase.id, rootViewId: root });
+  await anna.work(CASEWORK_IDS.views.conference, work(CASEWORK_IDS.conference), {
+    [I.confHeld]: day(clockNow(p.clock)),
+    [I.confStaff]: multi(colleague ? [colleague.id] : []),
+    [I.confPartners]: multi([p.jobcenter.id]),
+    [I.confRoles]: multi(["client", "interpreter"]),
+    [I.confTopics]: multi(["work", "language"]),
+    [I.confDecisions]: txt("Jobcenter prüft Anerkennung und Sprachkurs mit Kinderbetreuung"),
+    [I.confGoalText]: txt(""),
+    [I.confGoalArea]: sel(""),
+    [I.confGoalResponsible]: sel(""),
+    [I.confGoalDue]: { selected_date: null },
+  });
   await until("the case conference", () => db.caseConference.findFirst({ where: { caseId: kase.id } }));
   p.step(
     `Fallkonferenz mit ${p.jobcenter.name}${colleague ? `, ${colleague.name}` : ""}, der Klientin und einer Sprachmittlerin: ${t("area.work")}, ${t("area.language")}`,
   );
 
   p.moveClock(morningAfter(clockNow(p.clock), 42), "sechs Wochen später");
-  const closure = await anna.open(CASEWORK_IDS.views.closure, {
-    actionId: CASEWORK_IDS.close,
-    value: kase.id,
-    viewId: root,
-  });
-  const goalIds = (closure.blocks ?? []).flatMap(
-    (b) => /^cw_outcome_(.+)_outcome$/.exec(b.block_id ?? "")?.[1] ?? [],
-  );
-  const goals = await db.goal.findMany({ where: { id: { in: goalIds } }, orderBy: { createdAt: "asc" } });
-  // the goal as the modal shows it (the stored text is encrypted)
-  const label = (id: string) =>
-    (closure.blocks ?? []).find((b) => b.block_id === outcomeBlock(id, "outcome"))?.label?.text ?? id;
-  const outcomes = goals.map((g, i) =>
-    i === 0
-      ? { id: g.id, outcome: "reached", reason: "" }
-      : { id: g.id, outcome: "partly", reason: "circumstances_changed" },
-  );
   const before = chat.lastId();
-  await anna.submit(
-    CASEWORK_IDS.views.closure,
-    closure.private_metadata ?? kase.id,
-    {
+  // the modal lists every goal: the first one reached, the other partly
+  let outcomes: { id: string; outcome: string; reason: string }[] = [];
+  const closure = await anna.work(CASEWORK_IDS.views.closure, work(CASEWORK_IDS.close), (m) => {
+    outcomes = (m.blocks ?? [])
+      .flatMap((b) => /^cw_outcome_(.+)_outcome$/.exec(b.block_id ?? "")?.[1] ?? [])
+      .map((id, i) =>
+        i === 0
+          ? { id, outcome: "reached", reason: "" }
+          : { id, outcome: "partly", reason: "circumstances_changed" },
+      );
+    return {
       [I.closeReason]: sel("goals_reached"),
       ...Object.fromEntries(
         outcomes.flatMap((o) => [
@@ -158,17 +139,19 @@ export async function conferenceAndClosure(p: Play, deputy: { name: string }): P
           [outcomeBlock(o.id, "reason"), o.reason ? sel(o.reason) : { selected_option: null }],
         ]),
       ),
-    },
-    root,
-  );
+    };
+  });
+  // the goal as the modal shows it (the stored text is encrypted)
+  const label = (id: string) =>
+    (closure.blocks ?? []).find((b) => b.block_id === outcomeBlock(id, "outcome"))?.label?.text ?? id;
   await until("the closure", async () =>
     (await db.case.findUnique({ where: { id: kase.id } }))?.phase === "closed" ? true : null,
   );
   p.step(
-    `${p.cm.name} schließt den Fall (${system.ctx.i18n.t("cases:closure.goals_reached", { lng: "de" })}): ${goals
+    `${p.cm.name} schließt den Fall (${system.ctx.i18n.t("cases:closure.goals_reached", { lng: "de" })}): ${outcomes
       .map(
-        (g, i) =>
-          `„${label(g.id)}“ ${t(`outcome.${outcomes[i]!.outcome}`)}${outcomes[i]!.reason ? ` (${t(`outcome_reason.${outcomes[i]!.reason}`)})` : ""}`,
+        (o) =>
+          `„${label(o.id)}“ ${t(`outcome.${o.outcome}`)}${o.reason ? ` (${t(`outcome_reason.${o.reason}`)})` : ""}`,
       )
       .join(", ")}`,
   );

@@ -122,11 +122,6 @@ export async function playCaseworkScenario(args: {
   await anna.open(CASEWORK_IDS.views.file, { actionId: CASEWORK_IDS.open, value: kase.id, channel: dm });
 
   // ③ assessment over all nine life areas, three of them with barriers
-  const assessment = await anna.open(CASEWORK_IDS.views.assessment, {
-    actionId: CASEWORK_IDS.assess,
-    value: kase.id,
-    viewId: root,
-  });
   const values: Values = { [I.complete]: multi(["complete"]) };
   for (const area of LIFE_AREAS) {
     const a = ASSESSMENT[area] ?? { status: "no_need", barriers: [] };
@@ -136,7 +131,8 @@ export async function playCaseworkScenario(args: {
       area === "housing" ? "Zu dritt in einem Zimmer der Unterkunft" : "",
     );
   }
-  await anna.submit(CASEWORK_IDS.views.assessment, assessment.private_metadata ?? kase.id, values, root);
+  const work = (actionId: string) => ({ actionId, caseId: kase.id, rootViewId: root });
+  await anna.work(CASEWORK_IDS.views.assessment, work(CASEWORK_IDS.assess), values);
   step("Assessment abgeschlossen (neun Lebensbereiche):");
   for (const [area, a] of Object.entries(ASSESSMENT)) {
     const barriers = a.barriers.map((b) => t(`barrier.${b}`)).join(", ");
@@ -155,23 +151,13 @@ export async function playCaseworkScenario(args: {
     },
   ];
   for (const g of goals) {
-    const m = await anna.open(CASEWORK_IDS.views.goal, {
-      actionId: CASEWORK_IDS.goal,
-      value: kase.id,
-      viewId: root,
+    await anna.work(CASEWORK_IDS.views.goal, work(CASEWORK_IDS.goal), {
+      [I.goalText]: txt(g.text),
+      [I.goalArea]: sel(g.area),
+      [I.goalSteps]: txt(""),
+      [I.goalResponsible]: sel(g.responsible),
+      [I.goalDue]: day(new Date(clockNow(clock).getTime() + g.days * DAY)),
     });
-    await anna.submit(
-      CASEWORK_IDS.views.goal,
-      m.private_metadata ?? kase.id,
-      {
-        [I.goalText]: txt(g.text),
-        [I.goalArea]: sel(g.area),
-        [I.goalSteps]: txt(""),
-        [I.goalResponsible]: sel(g.responsible),
-        [I.goalDue]: day(new Date(clockNow(clock).getTime() + g.days * DAY)),
-      },
-      root,
-    );
   }
   step(`Zielvereinbarung: „${goals[0]!.text}“ und „${goals[1]!.text}“`);
 
@@ -179,21 +165,11 @@ export async function playCaseworkScenario(args: {
   const jobcenter = org.referralTargets.find((p) => p.id === "jobcenter") ?? org.referralTargets[0]!;
   await chat.write("/consent", chat.has(`k:po:${jobcenter.id}:1`));
   await chat.tap(`k:po:${jobcenter.id}:1`, chat.has(`k:po:${jobcenter.id}:0`));
-  const ref = await anna.open(CASEWORK_IDS.views.referral, {
-    actionId: CASEWORK_IDS.refer,
-    value: kase.id,
-    viewId: root,
+  await anna.work(CASEWORK_IDS.views.referral, work(CASEWORK_IDS.refer), {
+    [I.refPartner]: sel(jobcenter.id),
+    [I.refPurpose]: sel("work"),
+    [I.refNote]: txt("Beratung zur Anerkennung des Abschlusses als Buchhalterin"),
   });
-  await anna.submit(
-    CASEWORK_IDS.views.referral,
-    ref.private_metadata ?? kase.id,
-    {
-      [I.refPartner]: sel(jobcenter.id),
-      [I.refPurpose]: sel("work"),
-      [I.refNote]: txt("Beratung zur Anerkennung des Abschlusses als Buchhalterin"),
-    },
-    root,
-  );
   const referral = await until("the referral", () => db.referral.findFirst({ where: { caseId: kase.id } }));
   step(
     `Vermittlung an ${jobcenter.name} (Schweigepflichtentbindung in Telegram erteilt); Antwort erwartet bis ${deDate(referral.expectedBy)}`,
