@@ -83,7 +83,7 @@ export const JOBS = defineJobs({
     queue: QUEUES.telegram,
     schema: z.strictObject({
       clientId: uuid,
-      // a key of the client namespace, or of another one ("casework:goodbye", "casework:checkin")
+      /** an i18n key, optionally with its namespace ("casework:goodbye") */
       template: z.string().regex(/^(?:[a-z][\w-]*:)?[a-z][\w.]*$/),
       params: z.record(z.string(), z.union([z.string().max(200), z.number()])).default({}),
       /** edit the client's one status message instead of sending a new one */
