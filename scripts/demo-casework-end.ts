@@ -156,7 +156,11 @@ export async function conferenceAndClosure(p: Play, deputy: { name: string }): P
       .join(", ")}`,
   );
   p.note("Die Klientin erhält in Telegram den Abschiedsgruß:");
-  await chat.waitFor(chat.newerThan(before), "the goodbye", 20_000);
+  // the goodbye names the case; other messages may come with it (all are printed once it is quiet)
+  const goodbye = () =>
+    chat.mine().some((m) => m.messageId > before && chat.textOnly(m).includes(kase.referenceCode));
+  await chat.waitFor(goodbye, "the goodbye", 20_000);
+  await chat.settle();
 }
 
 /** The case file as the case manager sees it, and the indicator lines of the report. */
@@ -219,6 +223,8 @@ async function printFile(f: CaseFile, p: Play): Promise<void> {
   note(
     `Verlauf: ${[...f.events]
       .reverse()
+      // the file's own openings are audit entries, not steps of the case work
+      .filter((e) => e.kind !== "case.file_read")
       .map((e) => t(`event.${e.kind}`, { defaultValue: e.kind }))
       .join(" → ")}`,
   );
