@@ -40,19 +40,19 @@ export async function playScenario(args: {
   await tap("i:ad:c:2", has("i:ch:"));
   await write("3", has("i:di:"));
   await tap("i:di:c:heepen", has("i:to:"));
-  await tap("i:to:t:education_language", has("i:to:t:education_language", true));
-  await tap("i:to:t:housing", has("i:to:t:housing", true));
+  await tap("i:to:y:education_language", has("i:to:u:education_language", true));
+  await tap("i:to:y:housing", has("i:to:u:housing", true));
   await tap("i:to:d", has("i:ur:"));
-  await tap("i:ur:t:authority_deadline", has("i:ur:t:authority_deadline", true));
+  await tap("i:ur:y:authority_deadline", has("i:ur:u:authority_deadline", true));
   await tap("i:ur:d", has("i:la:"));
   // the bot language is pre-selected; the family speaks the other one too
   const other = locale === "ar" ? "en" : "ar";
-  await tap(`i:la:t:${other}`, has(`i:la:t:${other}`, true));
+  await tap(`i:la:y:${other}`, has(`i:la:u:${other}`, true));
   await tap("i:la:d", has("i:su:"));
   await tap("i:su:n", has("i:co:"));
-  await tap("i:co:t:in_person", has("i:co:t:in_person", true));
+  await tap("i:co:y:in_person", has("i:co:u:in_person", true));
   await tap("i:co:d", has("i:ti:"));
-  await tap("i:ti:t:morning", has("i:ti:t:morning", true));
+  await tap("i:ti:y:morning", has("i:ti:u:morning", true));
   await tap("i:ti:d", has("i:na:"));
   await write("Amal", has("i:or:"));
   // the optional "about you" steps: country by button, status, a year

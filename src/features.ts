@@ -5,6 +5,7 @@ import { casesFeature } from "./app/features/cases.ts";
 import { clientFallbackFeature, createIntakeFeature } from "./app/features/intake.ts";
 import { matchingFeature } from "./app/features/matching.ts";
 import { createPrivacyFeature } from "./app/features/privacy.ts";
+import { surveyFeature } from "./app/features/survey.ts";
 import { slackFeature } from "./slack/feature.ts";
 import type { FloodLimits } from "./telegram/features/flood.ts";
 import { relayFeature } from "./telegram/features/relay.ts";
@@ -27,6 +28,7 @@ export function allFeatures(opts: FeatureOptions = {}): Feature[] {
     matchingFeature(),
     appointmentsFeature,
     casesFeature,
+    surveyFeature,
     relayFeature,
     clientFallbackFeature,
   ];

@@ -8,7 +8,7 @@ import type { Env, Role } from "../config/env.ts";
 import { dbTargetFromEnv } from "../config/env.ts";
 import type { Organisation } from "../config/org.schema.ts";
 import { type DbHandle, describeTarget, openDb } from "../db/client.ts";
-import { applyMigrations, openEngine } from "../db/schema-engine.ts";
+import { applyMigrations, openEngine, pendingMigrations } from "../db/schema-engine.ts";
 import { createHttpServer, type HealthReport, listen } from "../http/server.ts";
 import { createI18n } from "../i18n/index.ts";
 import { openRedis, type RedisHandle } from "../infra/redis.ts";
@@ -82,13 +82,27 @@ async function startParts(opts: SystemOptions, stops: Stop[]): Promise<System> {
   const db = opts.db ?? (await openDb(dbTargetFromEnv(env)));
   if (!opts.db) stops.unshift({ name: "database", fn: () => db.close() });
   log.info({ db: describeTarget(db.target) }, "database opened");
-  if (opts.migrate !== false && !opts.db) {
+  if (
+    opts.migrate !== false &&
+    !opts.db &&
+    (await pendingMigrations(db.prisma, "prisma/migrations")).length
+  ) {
     const engine = await openEngine(
       { schemaPath: "prisma/schema.prisma", migrationsDir: "prisma/migrations" },
       db.factory,
     );
-    const applied = await applyMigrations(engine, "prisma/migrations");
-    if (applied.length) log.info({ applied }, "migrations applied");
+    // processes started together: one applies, the others wait for the advisory lock; the engine
+    // gives up on the lock after 10 s, so it is asked again (applying twice is a no-op)
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const applied = await applyMigrations(engine, "prisma/migrations");
+        if (applied.length) log.info({ applied }, "migrations applied");
+        break;
+      } catch (e) {
+        if (attempt >= 6 || !/advisory lock/i.test(String((e as Error).message))) throw e;
+        log.warn({ attempt }, "another process holds the migration lock; waiting");
+      }
+    }
   }
   const sync = await new OrgRepository(db.prisma).sync(org);
   log.info(

@@ -84,6 +84,26 @@ export async function readMigrations(migrationsDir: string): Promise<MigrationLi
 
 const noFilter = { externalTables: [], externalEnums: [] };
 
+/**
+ * Migration folders not yet applied, read from `_prisma_migrations` without the schema engine: when
+ * several processes start at once (a deploy of 3 app and 3 worker processes), each `migrate deploy`
+ * waits for Prisma's advisory lock and gives up after 10 s, so processes that find nothing to apply
+ * should not ask for the lock at all. A database without the table has everything pending.
+ */
+export async function pendingMigrations(
+  db: { $queryRawUnsafe<T>(sql: string): Promise<T> },
+  migrationsDir: string,
+): Promise<string[]> {
+  const names = (await readMigrations(migrationsDir)).migrationDirectories.map((d) => d.path);
+  const done = await db
+    .$queryRawUnsafe<{ migration_name: string }[]>(
+      `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    )
+    .then((rows) => new Set(rows.map((r) => r.migration_name)))
+    .catch(() => new Set<string>());
+  return names.filter((n) => !done.has(n));
+}
+
 /** `migrate deploy`: applies every migration not yet in `_prisma_migrations`. */
 export async function applyMigrations(engine: Engine, migrationsDir: string): Promise<string[]> {
   const out = await engine.applyMigrations({

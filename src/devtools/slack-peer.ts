@@ -79,6 +79,7 @@ export async function startSlackPeer(port = 0, onCall?: (c: SlackCall) => void):
         case "chat.postMessage":
           return send(200, { ok: true, channel: args.channel, ts, message: { ts, text: args.text } });
         case "chat.update":
+        case "chat.delete":
           return send(200, { ok: true, channel: args.channel, ts: args.ts });
         case "chat.postEphemeral":
           return send(200, { ok: true, message_ts: ts });

@@ -119,6 +119,19 @@ export const JOBS = defineJobs({
     }),
     id: (p) => `slack.${p.key}`,
   }),
+  /**
+   * After an erasure: delete the bot's copies of the client's words in Slack and neutralise the case's
+   * cards and thread root, from the SlackErasure rows committed with the erasure (src/slack/erase.ts).
+   * `key` = the case id (the erasure), or "<caseId>.<day>" from the start-up sweep, so a job that
+   * failed for good does not block a later round.
+   */
+  "slack.erase": job({
+    queue: QUEUES.slack,
+    schema: z.strictObject({ caseId: uuid, key: z.string().regex(/^[0-9a-f-]{36}(\.[\w-]{1,40})?$/) }),
+    id: (p) => `slack-erase.${p.key}`,
+    // Slack down for a while must not exhaust the attempts: 10 tries, 5 s doubling (about 85 minutes)
+    opts: { attempts: 10, backoff: { type: "exponential", delay: 5000 } },
+  }),
   /** weekly team digest (a job scheduler of the Slack feature): enqueues slack.deliver kind digest */
   "slack.digest": job({
     queue: QUEUES.work,
@@ -133,6 +146,16 @@ export const JOBS = defineJobs({
     queue: QUEUES.work,
     schema: z.strictObject({}),
     id: () => "cases-monitor",
+  }),
+  /**
+   * Ask the client of a case the three survey questions (src/modules/survey): enqueued after a closure
+   * commits, and by the daily monitoring run for open cases six months old. The handler decides and
+   * sends at most once per case and kind.
+   */
+  "survey.invite": job({
+    queue: QUEUES.work,
+    schema: z.strictObject({ caseId: uuid, kind: z.enum(["closure", "six_months"]) }),
+    id: (p) => `survey.${p.caseId}.${p.kind}`,
   }),
   // ── appointments (src/modules/appointments) ──
   /**
@@ -170,7 +193,14 @@ export const JOBS = defineJobs({
     queue: QUEUES.telegram,
     schema: z.strictObject({
       appointmentId: uuid,
-      event: z.enum(["confirmed", "moved_by_staff", "cancelled_by_staff", "reminder", "checkin"]),
+      event: z.enum([
+        "confirmed",
+        "booked_by_staff",
+        "moved_by_staff",
+        "cancelled_by_staff",
+        "reminder",
+        "checkin",
+      ]),
       key: z.string().min(1).max(120),
     }),
     id: (p) => `appt-client.${p.key}`,

@@ -24,6 +24,7 @@ import type { FieldCipher } from "../privacy/crypto.ts";
 import { buildAssignmentCard } from "./blocks/assignment-card.ts";
 import { clip, isoDay, MAX_MESSAGE_BLOCKS } from "./blocks/common.ts";
 import { buildDigest } from "./blocks/digest.ts";
+import { erasedCardText } from "./blocks/erased.ts";
 import { buildMonitoringDigest } from "./blocks/monitoring.ts";
 import { chunkEscaped, clipEscaped, INERT, slackEscape, verbatimSection } from "./escape.ts";
 import { homeFor } from "./home.ts";
@@ -177,6 +178,16 @@ export class SlackDeliverer {
       let channel = data.slackChannel;
       let ts = data.slackTs;
       let outcome: string;
+      if (
+        channel &&
+        ts &&
+        (await db.client.count({ where: { erasedAt: { not: null }, cases: { some: { id: data.case.id } } } }))
+      ) {
+        // the slack.erase job neutralised this card; a late update must not bring the card back
+        const text = erasedCardText(this.d.i18n, data.case.referenceCode);
+        await web.chat.update({ channel, ts, text, blocks: [], ...INERT });
+        return "erased";
+      }
       if (channel && ts) {
         await web.chat.update({ channel, ts, text: card.text, blocks: card.blocks, ...INERT });
         outcome = "updated";
@@ -303,6 +314,8 @@ export class SlackDeliverer {
       const { db } = this.d;
       const target = await this.d.ports.queries.caseById(caseId);
       if (!target) return "gone";
+      // nothing more of an erased client goes to Slack (a message stored while /delete ran)
+      if (target.erased) return "erased";
       const pending = await db.relayedMessage.findMany({
         where: { caseId, direction: "client_to_staff", slackTs: null, body: { not: "" } },
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
@@ -372,7 +385,11 @@ export class SlackDeliverer {
     await this.deputyCopy(m.id, m.caseId, target.referenceCode, target.relayConsent ? text : null, job);
     await db.relayedMessage.updateMany({
       where: { id: m.id, slackTs: null },
-      data: { slackTs: res.ts ?? thread.ts, ...(target.relayConsent ? { deliveredAt: this.d.now() } : {}) },
+      data: {
+        slackTs: res.ts ?? thread.ts,
+        slackChannel: res.channel ?? thread.channel,
+        ...(target.relayConsent ? { deliveredAt: this.d.now() } : {}),
+      },
     });
     return target.relayConsent ? "posted" : "no_consent";
   }

@@ -1,11 +1,14 @@
 // The Slack side of anlauf as a feature: listeners (cards, App Home, /kim, case threads), the
-// "slack.deliver" worker and the weekly digest scheduler.
+// "slack.deliver" and "slack.erase" workers, the weekly digest scheduler and, at start, the sweep of
+// erasures whose Slack clean-up is not finished.
 import { webApi } from "@slack/bolt";
 import type { AppContext, Feature } from "../app/feature.ts";
+import { SlackErasureRepository } from "../modules/privacy/slack-erasure.repository.ts";
 import { QUEUES } from "../queue/jobs.ts";
 import { buildPorts, type PortWiring } from "./adapters.ts";
 import { boltLogger } from "./app.ts";
 import { digestDay, type Kv, SlackDeliverer, type SlackWeb } from "./deliver.ts";
+import { SlackEraser, type SlackEraseWeb, sweepSlackErasures } from "./erase.ts";
 import type { SlackPorts } from "./ports.ts";
 import { registerListeners } from "./register.ts";
 
@@ -71,8 +74,16 @@ export function slackFeature(opts: SlackFeatureOptions = {}): Feature {
         log: ctx.log,
         now: ctx.now,
       });
+      const eraser = new SlackEraser({
+        repo: new SlackErasureRepository(ctx.db),
+        i18n: ctx.i18n,
+        web: web as unknown as SlackEraseWeb,
+        log: ctx.log,
+        now: ctx.now,
+      });
       return {
         "slack.deliver": (p, job) => deliverer.run(p, job),
+        "slack.erase": (p, job) => eraser.run(p.caseId, job),
         "slack.digest": async () => {
           const day = digestDay(ctx.now());
           await ctx.producer.enqueue("slack.deliver", { kind: "digest", refId: day, key: `digest.${day}` });
@@ -81,7 +92,10 @@ export function slackFeature(opts: SlackFeatureOptions = {}): Feature {
       };
     },
     start: async (ctx) => {
-      if (!ctx.env.SLACK_BOT_TOKEN || !ctx.org.relay.digestChannel) return;
+      if (!ctx.env.SLACK_BOT_TOKEN) return;
+      const swept = await sweepSlackErasures(new SlackErasureRepository(ctx.db), ctx.producer, ctx.now());
+      if (swept) ctx.log.info({ cases: swept }, "slack erasures re-enqueued");
+      if (!ctx.org.relay.digestChannel) return;
       await ctx.producer
         .queue(QUEUES.work)
         .upsertJobScheduler(

@@ -182,6 +182,8 @@ export interface CaseThreadTarget {
   cmId: string | null;
   agencyId: string | null;
   relayConsent: boolean;
+  /** the client had their data erased: nothing is relayed in either direction any more */
+  erased?: boolean;
 }
 
 export interface CaseQueries {
@@ -218,7 +220,7 @@ export interface SlackOutbox {
 }
 
 export interface StaffReplyResult {
-  outcome: "relayed" | "no_consent" | "not_allowed" | "unknown_thread" | "duplicate";
+  outcome: "relayed" | "no_consent" | "not_allowed" | "unknown_thread" | "duplicate" | "erased";
 }
 
 export interface ThreadActions {

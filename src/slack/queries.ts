@@ -292,7 +292,7 @@ export class PrismaCaseQueries implements CaseQueries {
         referenceCode: true,
         cmId: true,
         cm: { select: { agencyId: true } },
-        client: { select: { consents: consentSelect } },
+        client: { select: { consents: consentSelect, erasedAt: true } },
       },
     });
     if (!k) return null;
@@ -303,6 +303,7 @@ export class PrismaCaseQueries implements CaseQueries {
       cmId: k.cmId,
       agencyId: k.cm?.agencyId ?? null,
       relayConsent: mayRelay(k.client.consents),
+      erased: k.client.erasedAt !== null,
     };
   }
 

@@ -1,6 +1,6 @@
 // Staff → client half of the case-thread relay. A reply in a case's thread is relayed only when the
 // writer is the case's case manager (or their supervising lead) and the client consented to
-// slack_relay. It is stored as a RelayedMessage (body encrypted) exactly once per Slack message
+// slack_relay, and never once the client was erased (outcome "erased"). It is stored as a RelayedMessage (body encrypted) exactly once per Slack message
 // (IdempotencyKey "slack.msg.<channel>.<ts>", Slack redelivers events) and handed to the client via
 // the ClientNotifier with template "relay.staff_message"; the job carries ids only, the Telegram
 // worker reads and decrypts the body by `relayedMessageId`.
@@ -34,6 +34,7 @@ export class PrismaThreadActions implements ThreadActions {
     const target = await this.deps.queries.caseByThread(a.channel, a.threadTs);
     if (!target) return { outcome: "unknown_thread" };
     if (!authorize(a.by, "thread.use", target).ok) return { outcome: "not_allowed" };
+    if (target.erased) return { outcome: "erased" };
     if (!target.relayConsent) return { outcome: "no_consent" };
     const now = this.deps.now();
     let id: string;

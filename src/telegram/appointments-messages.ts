@@ -12,6 +12,7 @@ import type { DbLike } from "../modules/appointments/appointments.repository.ts"
 import { formatSlotShort, formatWhen } from "../modules/appointments/format.ts";
 import { buildIcs } from "../modules/appointments/ics.ts";
 import type { ContactMode, Slot } from "../modules/appointments/slots.ts";
+import { type FieldCipher, readMaybeEncrypted } from "../privacy/crypto.ts";
 
 export const CALLBACK_PREFIX = "ap";
 
@@ -104,7 +105,8 @@ export function showTimesKeyboard(rt: AppointmentsRuntime, t: TFunction, caseId:
   );
 }
 
-export async function loadAppointmentDetails(db: DbLike, appointmentId: string) {
+/** With a cipher, a home visit's address comes decrypted as `visitAddress` (null when unreadable). */
+export async function loadAppointmentDetails(db: DbLike, appointmentId: string, cipher?: FieldCipher) {
   const appt = await db.appointment.findUnique({
     where: { id: appointmentId },
     include: {
@@ -126,7 +128,11 @@ export async function loadAppointmentDetails(db: DbLike, appointmentId: string) 
         select: { name: true, street: true, postcode: true, city: true },
       })
     : null;
-  return { ...appt, office };
+  const visitAddress =
+    cipher && appt.mode === "home_visit"
+      ? readMaybeEncrypted(cipher, appt.address, { table: "Appointment", column: "address", row: appt.id })
+      : null;
+  return { ...appt, office, visitAddress };
 }
 export type AppointmentDetails = NonNullable<Awaited<ReturnType<typeof loadAppointmentDetails>>>;
 
@@ -150,7 +156,9 @@ export function detailLines(
           postcode: d.office.postcode,
           city: d.office.city,
         })
-      : t(`confirmed.${place}`),
+      : d.visitAddress && place === "home_visit"
+        ? t("confirmed.home_visit_at", { address: d.visitAddress })
+        : t(`confirmed.${place}`),
   );
   return lines;
 }
@@ -164,17 +172,19 @@ export function placeKey(d: Pick<AppointmentDetails, "mode" | "office">): string
   return d.mode;
 }
 
+export type ConfirmationTitle = "title" | "title_booked_by_staff" | "title_moved_by_staff";
+
 /** The confirmation after booking or a move (by the client, or by staff with another title). */
 export function renderConfirmation(
   rt: AppointmentsRuntime,
   t: TFunction,
   locale: string,
   d: AppointmentDetails,
-  byStaff: boolean,
+  title: ConfirmationTitle,
 ): Rendered {
   const bring = d.mode === "in_person" ? t("confirmed.bring_in_person") : t("confirmed.bring_remote");
   const text = [
-    byStaff ? t("confirmed.title_moved_by_staff") : t("confirmed.title"),
+    t(`confirmed.${title}`),
     "",
     ...detailLines(rt, t, locale, d),
     "",
@@ -221,16 +231,20 @@ export function icsFor(t: TFunction, d: AppointmentDetails, now: Date): string {
   const location =
     d.office && place === "in_person"
       ? `${d.office.name}, ${d.office.street}, ${d.office.postcode} ${d.office.city}`
-      : t(`ics.${place}`);
+      : d.visitAddress && place === "home_visit"
+        ? d.visitAddress
+        : t(`ics.${place}`);
+  const cancelled = d.status === "cancelled";
   return buildIcs({
     uid: `${d.id}@anlauf`,
-    sequence: d.rescheduleCount,
+    // a cancellation must outrank the last version the calendar holds (RFC 5546)
+    sequence: d.rescheduleCount + (cancelled ? 1 : 0),
     start: d.startsAt,
     end: d.endsAt,
     stamp: now,
     summary: t("ics.summary", { name: d.cm.name }),
     location,
     description: `${t("confirmed.bring_title")}\n${d.mode === "in_person" ? t("confirmed.bring_in_person") : t("confirmed.bring_remote")}`,
-    status: d.status === "cancelled" ? "CANCELLED" : "CONFIRMED",
+    status: cancelled ? "CANCELLED" : "CONFIRMED",
   });
 }

@@ -6,11 +6,9 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Composer, type Context, GrammyError, HttpError } from "grammy";
 import type { Logger } from "../lib/logger.ts";
+import { handleOnce, type UpdateDeduper } from "./dedupe.ts";
 
-export interface UpdateDeduper {
-  /** true the first time an update id is seen */
-  firstSeen(updateId: number): Promise<boolean>;
-}
+export type { UpdateDeduper } from "./dedupe.ts";
 
 export interface BotDeps<C extends Context> {
   token: string;
@@ -42,10 +40,7 @@ export function createBot<C extends Context>(deps: BotDeps<C>): Bot<C> {
   bot.use(sequentialize(chatKey));
   if (deps.dedupe) {
     const dedupe = deps.dedupe;
-    bot.use(async (ctx, next) => {
-      if (await dedupe.firstSeen(ctx.update.update_id)) return next();
-      deps.log.debug({ updateId: ctx.update.update_id }, "duplicate update skipped");
-    });
+    bot.use((ctx, next) => handleOnce(dedupe, ctx.update.update_id, next, deps.log));
   }
   deps.setup?.(bot);
   const guarded = bot.errorBoundary(async (err) => {

@@ -127,7 +127,8 @@ export const CONSENT_NUMBER = {
   slack: "3",
 } as const;
 
-export type IntakeAction = "c" | "t" | "d" | "n" | "b" | "s" | "e" | "x";
+// "y"/"u": tick/untick an option of a multiple choice (idempotent); "t" flips it (buttons sent before "y"/"u")
+export type IntakeAction = "c" | "t" | "y" | "u" | "d" | "n" | "b" | "s" | "e" | "x";
 
 /** Every callback payload the bot creates. Parsers live next to the handlers. */
 export const CB = {
@@ -344,7 +345,7 @@ export function questionKeyboard(
     const prefix = o.selected ? MARK.chosen : o.suggested ? MARK.suggested : view.multi ? MARK.off : "";
     return button(
       `${prefix}${l.label(step, o.value)}`,
-      CB.intake(step, view.multi ? "t" : "c", o.value),
+      CB.intake(step, view.multi ? (o.selected ? "u" : "y") : "c", o.value),
       l.sign,
     );
   };

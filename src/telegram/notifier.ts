@@ -24,6 +24,7 @@ import type { Handler, PayloadOf, Producer } from "../queue/registry.ts";
 import { referralBlocks } from "./features/info.ts";
 import { escapeHtml, HTML_OPTS, html, isNotModified, type Params, render } from "./features/shared.ts";
 import { etaText } from "./features/status.ts";
+import { surveyInvite } from "./features/survey.ts";
 
 export const PER_CHAT_SPACING_MS = 1000;
 /** sends per second the calendar plans for the whole bot: Telegram's "about 30", with a margin */
@@ -163,6 +164,7 @@ export const STAFF_MESSAGE = "relay.staff_message";
  *   target   = the referral office's name and address (HTML)      from targetId (organisation file)
  *   reason   = why this office (empty when there is no text)      from reasonCode
  *   message  = the decrypted staff message                        from relayedMessageId (relay.staff_message)
+ *   question = the survey's first question, with its buttons      from invitationId (survey:invite.*, handler)
  * Undefined when there is nothing to deliver (a relayed message that is gone).
  */
 export async function templateParams(
@@ -211,6 +213,8 @@ export function telegramSendHandler(
     const locale = isClientLocale(to.locale) ? to.locale : "en";
     const params = await templateParams(app, repo, locale, p.clientId, p.template, p.params);
     if (!params) return { skipped: "nothing to deliver" };
+    const survey = surveyInvite(app, locale, p.template, p.params);
+    if (survey) params.question = survey.question;
     const count = typeof params.count === "number" ? { count: params.count } : {};
     if (!app.i18n.exists(p.template, { lng: locale, ns: "client", ...count }))
       throw new UnrecoverableError(`telegram.send: unknown template ${p.template}`);
@@ -221,7 +225,12 @@ export function telegramSendHandler(
     try {
       messageId = p.asStatus
         ? await sendStatus(api, repo, p.clientId, to, text)
-        : (await api.sendMessage(to.chatId, text, HTML_OPTS)).message_id;
+        : (
+            await api.sendMessage(to.chatId, text, {
+              ...HTML_OPTS,
+              ...(survey ? { reply_markup: survey.keyboard } : {}),
+            })
+          ).message_id;
     } catch (e) {
       if (permanent(e))
         throw new UnrecoverableError(`telegram.send: Telegram refused (${(e as GrammyError).error_code})`);

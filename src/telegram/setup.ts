@@ -4,22 +4,13 @@ import type { AppContext, Feature } from "../app/feature.ts";
 import { directed } from "../i18n/bidi.ts";
 import { isClientLocale, suggestLocale } from "../i18n/index.ts";
 import { CLIENT_LOCALES } from "../modules/intake/answers.ts";
-import { createBot, type UpdateDeduper } from "./bot.ts";
+import { createBot } from "./bot.ts";
 import { BotContext } from "./context.ts";
+import { redisUpdateDeduper, type UpdateDeduper } from "./dedupe.ts";
 
-/** Seen update ids live a day in Redis: Telegram redelivers for at most 24 hours. */
-export function redisDeduper(app: AppContext): UpdateDeduper {
-  return {
-    firstSeen: async (id) =>
-      (await app.redis.client.set(
-        `${app.env.ANLAUF_QUEUE_PREFIX}:tg:update:${id}`,
-        "1",
-        "EX",
-        86_400,
-        "NX",
-      )) === "OK",
-  };
-}
+/** Handled update ids live a day in Redis (Telegram redelivers for at most 24 hours); see dedupe.ts. */
+export const redisDeduper = (app: AppContext): UpdateDeduper =>
+  redisUpdateDeduper(app.redis.client, app.env.ANLAUF_QUEUE_PREFIX);
 
 export const BOT_COMMANDS = [
   "start",

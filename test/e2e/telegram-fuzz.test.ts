@@ -108,7 +108,7 @@ function fuzzUpdates(n: number, seed: number): Update[] {
       () =>
         `k:${pick(["po", "pw"])}:${pick([...h.org.referralTargets.map((r) => r.id), "nasa", ""])}:${pick(["0", "1", "2", ""])}`,
       () =>
-        `i:${pick(stepCodes)}:${pick(["c", "t", "d", "n", "b", "s", "e", "x", "z"])}:${pick(["work", "single", "family", "2", "0", "99", "-1", "mitte", "atlantis", "topics", "household", "ar", "eviction", ""])}`,
+        `i:${pick(stepCodes)}:${pick(["c", "t", "y", "u", "d", "n", "b", "s", "e", "x", "z"])}:${pick(["work", "single", "family", "2", "0", "99", "-1", "mitte", "atlantis", "topics", "household", "ar", "eviction", ""])}`,
       () => ascii(1 + int(50)).replace(/\./g, ":"),
     ])();
   const privateChat = (u: (typeof users)[number]) => ({

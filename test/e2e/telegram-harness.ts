@@ -235,12 +235,17 @@ export class Person {
     await this.waitButton(next);
   }
 
-  /** Taps a toggle and waits until it shows as selected. */
+  /**
+   * Ticks an option of a multiple choice and waits until it shows as selected. "i:to:t:work" (the
+   * former flip) is accepted and tapped as "i:to:y:work"; once ticked, the button reads "i:to:u:work".
+   */
   async toggle(payload: string): Promise<void> {
-    await this.tap(payload);
+    const tick = payload.replace(/^(i:\w+):t:/, "$1:y:");
+    const ticked = tick.replace(/^(i:\w+):y:/, "$1:u:");
+    await this.tap(tick);
     await this.waitFor(() => {
-      const f = this.findButton(payload);
-      return f && f.button.payload === payload && f.button.text.startsWith("✅") ? f : undefined;
+      const f = this.findButton(ticked);
+      return f && f.button.payload === ticked && f.button.text.startsWith("✅") ? f : undefined;
     }, `${payload} selected`);
   }
 }

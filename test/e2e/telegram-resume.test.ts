@@ -91,7 +91,7 @@ describe("resuming the questionnaire", () => {
     expect(textOf(offer.message)).toBe(render(h.system.ctx, "en", "start.resume.text", { n: 3, total: 9 }));
     await p.step("s:cont", "i:to:");
     // the answer given a week ago is still selected
-    expect(p.findButton("i:to:t:health")!.button.text.startsWith("✅")).toBe(true);
+    expect(p.findButton("i:to:u:health")!.button.text.startsWith("✅")).toBe(true);
     await p.step("i:to:d", "i:ur:");
     await finish(p);
     const intake = await h.db.prisma.intake.findFirstOrThrow({

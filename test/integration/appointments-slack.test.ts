@@ -20,7 +20,12 @@ import {
   onProposeAppointment,
   onProposeSubmitted,
 } from "../../src/slack/listeners/appointments.ts";
-import { orgWithAppointments, seedAssignedCase, setHours } from "../support/appointments.ts";
+import {
+  obliterateQueues,
+  orgWithAppointments,
+  seedAssignedCase,
+  setHours,
+} from "../support/appointments.ts";
 import { startTestSystem, type TestSystem } from "../support/system.ts";
 
 const CM = "dilan-aydin"; // Slack U05BI00003; Wed 09–12 in person, Fri 10–12 phone
@@ -40,11 +45,7 @@ beforeAll(async () => {
   app = sys.ctx;
 });
 afterAll(async () => {
-  for (const q of Object.values(QUEUES))
-    await app.producer
-      .queue(q)
-      .obliterate({ force: true })
-      .catch(() => {});
+  await obliterateQueues(app.producer);
   await sys.shutdown({ dropDb: true });
 });
 beforeEach(async () => {

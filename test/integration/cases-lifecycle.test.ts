@@ -300,8 +300,10 @@ describe("Slack listeners", () => {
     expect(mine).toContain("case_close");
     expect(mine).toContain("case_goal_add");
     expect(mine).toContain("&lt;b&gt;Kita");
+    expect(mine).toContain("qr_open");
     const theirs = JSON.stringify(caseCardBlocks(view, ben, t));
     expect(theirs).not.toContain("case_move_");
     expect(theirs).not.toContain("case_goal_add");
+    expect(theirs).not.toContain("qr_open");
   });
 });

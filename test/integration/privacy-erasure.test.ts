@@ -2,32 +2,31 @@
 // anywhere (every text column of every table, every key and value under the queue prefix), keeps the
 // report's counts, cancels open offers and appointments and tells the case manager; retention and the
 // consent guard.
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadOrganisation } from "../../src/config/org.load.ts";
 import type { Organisation } from "../../src/config/org.schema.ts";
 import { createI18n } from "../../src/i18n/index.ts";
 import { silentLogger } from "../../src/lib/logger.ts";
 import { CaseLifecycleService } from "../../src/modules/cases/lifecycle.service.ts";
-import { OrgRepository } from "../../src/modules/org/org.repository.ts";
 import { ConsentGuard, hasConsent } from "../../src/modules/privacy/consent-guard.ts";
-import { ErasureService } from "../../src/modules/privacy/erase.ts";
+import type { ErasureService } from "../../src/modules/privacy/erase.ts";
 import { exportClientData, exportMessages } from "../../src/modules/privacy/export.ts";
 import { parseNoticeRef } from "../../src/modules/privacy/notices.ts";
 import { findRetentionCandidates, runRetention } from "../../src/modules/privacy/retention.ts";
 import { stopCaseManagement } from "../../src/modules/privacy/withdrawal.ts";
 import { buildReport } from "../../src/modules/reports/report.repository.ts";
 import { createCipher, ENCRYPTED_FIELDS, generateKeySpec } from "../../src/privacy/crypto.ts";
-import { JOBS, QUEUES } from "../../src/queue/jobs.ts";
-import { Producer } from "../../src/queue/registry.ts";
-import { redisScrubber } from "../../src/queue/scrub.ts";
-import { createTestDb, type TestDb } from "../support/db.ts";
+import { type JOBS, QUEUES } from "../../src/queue/jobs.ts";
+import type { Producer } from "../../src/queue/registry.ts";
+import type { TestDb } from "../support/db.ts";
 import {
   createRichClient,
   findInPostgres,
   findInRedis,
   personalValues,
+  privacyWorld,
   type RichClient,
+  testErasure,
 } from "../support/privacy-fixtures.ts";
 
 const NOW = new Date("2026-11-21T10:00:00Z");
@@ -43,22 +42,8 @@ let cmA: string;
 let cmB: string;
 
 beforeAll(async () => {
-  db = await createTestDb("privacy");
-  org = await loadOrganisation("orgs/bielefeld.yaml");
-  await new OrgRepository(db.prisma).sync(org);
-  const cms = org.caseManagers.filter((c) => !c.teamLead);
-  cmA = cms[0]!.id;
-  cmB = cms[1]!.id;
-  redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
-  producer = new Producer(JOBS, redis, prefix);
-  erasure = new ErasureService({
-    db: db.prisma,
-    cipher,
-    producer,
-    scrubRedis: redisScrubber(redis, prefix, Object.values(QUEUES)),
-    log: silentLogger,
-    now: () => NOW,
-  });
+  ({ db, org, cmA, cmB, redis, producer } = await privacyWorld("privacy", prefix));
+  erasure = testErasure(db.prisma, cipher, producer, redis, prefix, NOW);
 });
 
 afterAll(async () => {

@@ -2,6 +2,7 @@
 // open case and an accepted assignment to a case manager of the organisation file.
 import { randomBytes } from "node:crypto";
 import type { Db } from "../../src/db/client.ts";
+import { QUEUES } from "../../src/queue/jobs.ts";
 
 let seq = 0;
 
@@ -140,4 +141,15 @@ export async function eventually<T>(
     if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`);
     await new Promise((r) => setTimeout(r, every));
   }
+}
+
+/** Empties every queue of a test system (jobs left for inspection must not outlive the file). */
+export async function obliterateQueues(producer: {
+  queue(name: string): { obliterate(o: { force: boolean }): Promise<unknown> };
+}): Promise<void> {
+  for (const q of Object.values(QUEUES))
+    await producer
+      .queue(q)
+      .obliterate({ force: true })
+      .catch(() => {});
 }

@@ -21,10 +21,11 @@ import { BotApiPeer } from "./bot-api-peer.ts";
 import { startTestSystem, type TestSystem } from "./system.ts";
 
 export const LOAD_TOKEN = "7654321:intake-load-token-0123456789";
-const SECRET = "intake-load-secret-0123456789";
+export const LOAD_SECRET = "intake-load-secret-0123456789";
+const SECRET = LOAD_SECRET;
 
 /** One person's intake, start to submit; the first `steps` of it are sent. */
-const SCRIPT: readonly (`/${string}` | `tap:${string}` | `say:${string}`)[] = [
+export const SCRIPT: readonly (`/${string}` | `tap:${string}` | `say:${string}`)[] = [
   "/start",
   "tap:l:en",
   "tap:s:go",
@@ -34,15 +35,15 @@ const SCRIPT: readonly (`/${string}` | `tap:${string}` | `say:${string}`)[] = [
   "tap:i:ad:c:2",
   "say:1",
   "tap:i:di:c:heepen",
-  "tap:i:to:t:work",
+  "tap:i:to:y:work",
   "tap:i:to:d",
   "tap:i:ur:n",
   "tap:i:la:d",
   "tap:i:su:n",
-  "tap:i:co:t:phone",
+  "tap:i:co:y:phone",
   "tap:i:co:d",
   "say:0151 234 567 89",
-  "tap:i:ti:t:morning",
+  "tap:i:ti:y:morning",
   "tap:i:ti:d",
   "say:Bench",
   "tap:i:or:s",
@@ -144,6 +145,56 @@ function probeFeature(probe: Probe): Feature {
   };
 }
 
+/**
+ * The Telegram update a person's step of the script is: a command or text as a message, a tap as a
+ * callback query on the newest message the bot sent to that chat.
+ */
+export function intakeUpdate(
+  on: {
+    codec: { encode(p: string): string };
+    noneReleased: string;
+    lastMessageId(chatId: number): number | undefined;
+  },
+  chatId: number,
+  step: string,
+  id: number,
+) {
+  const from = { id: chatId, is_bot: false, first_name: `P${chatId}`, language_code: "en" };
+  const chat = { id: chatId, type: "private" as const, first_name: `P${chatId}` };
+  const date = Math.floor(Date.now() / 1000);
+  if (step.startsWith("tap:"))
+    return {
+      update_id: id,
+      callback_query: {
+        id: `${chatId}-${id}`,
+        from,
+        chat_instance: String(chatId),
+        data: on.codec.encode(step.slice(4).replace("{none}", on.noneReleased)),
+        message: {
+          message_id: on.lastMessageId(chatId) ?? 1,
+          date,
+          chat,
+          from: { id: 7654321, is_bot: true, first_name: "Anlauf" },
+          text: "…",
+        },
+      },
+    };
+  const text = step.startsWith("say:") ? step.slice(4) : step;
+  return {
+    update_id: id,
+    message: {
+      message_id: id,
+      date,
+      chat,
+      from,
+      text,
+      ...(text.startsWith("/")
+        ? { entities: [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }] }
+        : {}),
+    },
+  };
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runIntakeLoad(opts: IntakeLoadOptions): Promise<IntakeLoadResult> {
@@ -183,42 +234,8 @@ export async function runIntakeLoad(opts: IntakeLoadOptions): Promise<IntakeLoad
     let redelivered = 0;
     let pipelined = 0;
 
-    const updateFor = (chatId: number, step: string, id: number) => {
-      const from = { id: chatId, is_bot: false, first_name: `P${chatId}`, language_code: "en" };
-      const chat = { id: chatId, type: "private" as const, first_name: `P${chatId}` };
-      const date = Math.floor(Date.now() / 1000);
-      if (step.startsWith("tap:"))
-        return {
-          update_id: id,
-          callback_query: {
-            id: `${chatId}-${id}`,
-            from,
-            chat_instance: String(chatId),
-            data: codec.encode(step.slice(4).replace("{none}", noneReleased)),
-            message: {
-              message_id: peer.lastMessageId(chatId) ?? 1,
-              date,
-              chat,
-              from: { id: 7654321, is_bot: true, first_name: "Anlauf" },
-              text: "…",
-            },
-          },
-        };
-      const text = step.startsWith("say:") ? step.slice(4) : step;
-      return {
-        update_id: id,
-        message: {
-          message_id: id,
-          date,
-          chat,
-          from,
-          text,
-          ...(text.startsWith("/")
-            ? { entities: [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }] }
-            : {}),
-        },
-      };
-    };
+    const updateFor = (chatId: number, step: string, id: number) =>
+      intakeUpdate({ codec, noneReleased, lastMessageId: (c) => peer.lastMessageId(c) }, chatId, step, id);
 
     /** POSTs until the system accepts it (Telegram retries refused deliveries). */
     const deliver = async (body: string): Promise<void> => {

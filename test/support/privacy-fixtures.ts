@@ -1,8 +1,18 @@
 // A client with something in every table that can hold personal data, with distinctive values, so
 // export and erasure tests can search for them everywhere (Postgres columns, Redis keys and values).
 import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { loadOrganisation } from "../../src/config/org.load.ts";
 import type { Db } from "../../src/db/client.ts";
+import { silentLogger } from "../../src/lib/logger.ts";
+import { OrgRepository } from "../../src/modules/org/org.repository.ts";
+import type { ErasureDeps } from "../../src/modules/privacy/erase.ts";
+import { ErasureService } from "../../src/modules/privacy/erase.ts";
 import type { FieldCipher } from "../../src/privacy/crypto.ts";
+import { JOBS, QUEUES } from "../../src/queue/jobs.ts";
+import { Producer } from "../../src/queue/registry.ts";
+import { redisScrubber } from "../../src/queue/scrub.ts";
+import { createTestDb } from "./db.ts";
 
 export interface RichClient {
   clientId: string;
@@ -204,6 +214,34 @@ export async function createRichClient(
     personal,
   };
 }
+
+/** A privacy test's world: its own schema with the Bielefeld organisation, two case managers, Redis. */
+export async function privacyWorld(schema: string, prefix: string) {
+  const db = await createTestDb(schema);
+  const org = await loadOrganisation("orgs/bielefeld.yaml");
+  await new OrgRepository(db.prisma).sync(org);
+  const cms = org.caseManagers.filter((c) => !c.teamLead);
+  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
+  return { db, org, cmA: cms[0]!.id, cmB: cms[1]!.id, redis, producer: new Producer(JOBS, redis, prefix) };
+}
+
+/** The ErasureService of a test: its queue prefix scrubbed, a fixed clock, no log. */
+export const testErasure = (
+  db: Db,
+  cipher: FieldCipher,
+  producer: ErasureDeps["producer"],
+  redis: import("ioredis").Redis,
+  prefix: string,
+  now: Date,
+) =>
+  new ErasureService({
+    db,
+    cipher,
+    producer,
+    scrubRedis: redisScrubber(redis, prefix, Object.values(QUEUES)),
+    log: silentLogger,
+    now: () => now,
+  });
 
 export const personalValues = (c: RichClient): string[] => [
   ...Object.values(c.personal),

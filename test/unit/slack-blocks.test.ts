@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createI18n } from "../../src/i18n/index.ts";
 import { digestFigures } from "../../src/modules/staff/digest.ts";
+import { BOOK_ACTION } from "../../src/slack/blocks/appointment-book.ts";
 import { ACTIONS, buildAssignmentCard, caseDetailsModal } from "../../src/slack/blocks/assignment-card.ts";
 import {
   capBlocks,
@@ -78,8 +79,10 @@ describe("assignment card", () => {
     expect(actionsOf(accepted.blocks).map((e) => [e.action_id, e.value])).toEqual([
       [ACTIONS.caseView, cardData().case.id],
       [ACTIONS.propose, cardData().assignmentId],
+      [BOOK_ACTION, cardData().assignmentId],
       [ACTIONS.details, cardData().assignmentId],
     ]);
+    expect(json(accepted.blocks)).toContain("Book appointment");
   });
 
   // Slack consent decides what a stored card may carry (staff/consent.ts cardContent)

@@ -639,6 +639,15 @@ describe("case threads", () => {
     expect(n).toBe(1);
     expect(slack.ephemerals[0]!.text).toContain("nicht zugestimmt");
   });
+
+  it("tells the writer that an erased client gets nothing any more", async () => {
+    const { ports } = fakePorts();
+    ports.threads.staffReply = async () => ({ outcome: "erased" });
+    const slack = fakeSlack();
+    await onThreadMessage({ event: ev(), client: slack.client }, await listenerDeps(ports));
+    expect(slack.ephemerals[0]).toMatchObject({ thread_ts: "1.000001" });
+    expect(slack.ephemerals[0]!.text).toContain("löschen lassen");
+  });
 });
 
 describe("the 3-second window of view submissions", () => {

@@ -180,10 +180,10 @@ describe("question keyboards", () => {
     if (v.kind !== "question") throw new Error();
     const k = questionKeyboard(v, { t, sign, label });
     expect(payloads(k)).toEqual([
-      "i:ur:t:eviction",
-      "i:ur:t:benefits_loss",
-      "i:ur:t:health_emergency",
-      "i:ur:t:authority_deadline",
+      "i:ur:u:eviction",
+      "i:ur:y:benefits_loss",
+      "i:ur:y:health_emergency",
+      "i:ur:y:authority_deadline",
       "i:ur:b",
       "i:ur:n",
       "i:ur:d",

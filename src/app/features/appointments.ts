@@ -10,6 +10,7 @@
 // - report: appointmentMetrics(db, from, to) from ./appointments.repository.ts.
 
 import { QUEUES } from "../../queue/jobs.ts";
+import { registerAppointmentBookSlack } from "../../slack/listeners/appointment-book.ts";
 import { registerAppointmentsSlack } from "../../slack/listeners/appointments.ts";
 import { appointmentsComposer } from "../../telegram/features/appointments.ts";
 import { appointmentJobHandlers } from "../../telegram/features/appointments-handlers.ts";
@@ -21,7 +22,12 @@ export const APPOINTMENT_SWEEP_EVERY_MS = 10 * 60_000;
 export const appointmentsFeature: Feature = {
   name: "appointments",
   telegram: (ctx: AppContext) => appointmentsComposer(ctx),
-  slack: (ctx: AppContext) => registerAppointmentsSlack(ctx),
+  slack: (ctx: AppContext) => {
+    const listeners = [registerAppointmentsSlack(ctx), registerAppointmentBookSlack(ctx)];
+    return (slack) => {
+      for (const register of listeners) register(slack);
+    };
+  },
   jobs: (ctx: AppContext) => appointmentJobHandlers(ctx),
   start: async (ctx: AppContext) => {
     await ctx.producer

@@ -11,8 +11,11 @@ import { previousMonth } from "../../modules/reports/report.service.ts";
 import { QUEUES } from "../../queue/jobs.ts";
 import { registerCaseListeners } from "../../slack/listeners/cases.ts";
 import { openClosure, registerCaseworkListeners } from "../../slack/listeners/casework.ts";
+import { registerQuickReplyListeners } from "../../slack/listeners/quick-reply.ts";
 import type { Feature } from "../feature.ts";
 import { caseworkOf, lifecycleOf, monitoringOf, partnerOptions } from "../runtime/casework.ts";
+import { quickReplyDeps } from "../runtime/quick-reply.ts";
+import { surveyOf } from "../runtime/survey.ts";
 
 export { lifecycleOf };
 
@@ -45,6 +48,13 @@ export const casesFeature: Feature = {
         openClosure(args as unknown as Parameters<typeof openClosure>[0], cw, caseId, reason),
     });
     registerCaseworkListeners(bolt as unknown as Parameters<typeof registerCaseworkListeners>[0], cw);
+    const web = (
+      bolt as { client?: { users?: { info(a: object): Promise<{ user?: { locale?: string } }> } } }
+    ).client?.users;
+    registerQuickReplyListeners(
+      bolt as unknown as Parameters<typeof registerQuickReplyListeners>[0],
+      quickReplyDeps(app, web ? (user) => web.info({ user, include_locale: true }) : undefined),
+    );
   },
   jobs: (app) => ({
     "report.post": async () => {
@@ -54,7 +64,7 @@ export const casesFeature: Feature = {
       return refId;
     },
     "cases.monitor": async () => {
-      const r = await monitoringOf(app).run();
+      const r = { ...(await monitoringOf(app).run()), ...(await surveyOf(app).sweep()) };
       app.log.info(r, "monitoring run");
       return r;
     },

@@ -4,6 +4,10 @@
 import { QueueAppointmentOutbox } from "../../modules/appointments/appointments.outbox.ts";
 import { AppointmentService } from "../../modules/appointments/appointments.service.ts";
 import { type AppointmentsConfig, appointmentsConfigOf } from "../../modules/appointments/config.ts";
+import { StaffBookingRepository } from "../../modules/appointments/staff-booking.repository.ts";
+import { StaffBookingService } from "../../modules/appointments/staff-booking.service.ts";
+import { AccessRepository } from "../../modules/staff/access.repository.ts";
+import { CaseAccess } from "../../modules/staff/access.service.ts";
 import { type CallbackCodec, createCallbackCodec } from "../../telegram/callback-data.ts";
 import type { AppContext } from "../feature.ts";
 
@@ -12,6 +16,8 @@ export interface AppointmentsRuntime {
   timeZone: string;
   outbox: QueueAppointmentOutbox;
   service: AppointmentService;
+  /** a member of staff books directly (Slack "Book appointment") */
+  staffBooking: StaffBookingService;
   /** signed callback data of the Telegram buttons (key derived from the bot token) */
   codec(): CallbackCodec;
 }
@@ -32,12 +38,23 @@ export function appointmentsRuntime(app: AppContext): AppointmentsRuntime {
     now: app.now,
     log: app.log,
   });
+  const staffBooking = new StaffBookingService({
+    repo: new StaffBookingRepository(app.db),
+    access: new CaseAccess(new AccessRepository(app.db), app.now),
+    cipher: app.cipher,
+    outbox,
+    config,
+    timeZone,
+    now: app.now,
+    log: app.log,
+  });
   let codec: CallbackCodec | undefined;
   rt = {
     config,
     timeZone,
     outbox,
     service,
+    staffBooking,
     codec: () => {
       // the same secret as the client features (src/telegram/features/shared.ts callbackSecret), so
       // the intake guard that checks every button's signature lets ours through

@@ -1,6 +1,7 @@
 // Database access of appointments: the calendar inputs of slot computation, the views staff and the
 // report need, and the race-free write helpers. Every function takes a client or a transaction.
 import type { Db, Tx } from "../../db/client.ts";
+import { type HolidayCalendar, holidayIntervals } from "./holidays.ts";
 import {
   type AppointmentMetrics,
   type AppointmentStatusName,
@@ -50,6 +51,19 @@ export async function loadCalendar(
     }),
   ]);
   return { rules, exceptions, absences, bookings };
+}
+
+/** The calendar with the public holidays as exceptions (the shape every slot decision takes). */
+export async function loadCalendarWithHolidays(
+  db: DbLike,
+  cmId: string,
+  window: { from: Date; to: Date },
+  where: { publicHolidays: HolidayCalendar; timeZone: string },
+  opts: { excludeAppointmentId?: string } = {},
+): Promise<Calendar> {
+  const cal = await loadCalendar(db, cmId, window, opts);
+  const holidays = holidayIntervals(where.publicHolidays, window.from, window.to, where.timeZone);
+  return { ...cal, exceptions: [...cal.exceptions, ...holidays] };
 }
 
 /**

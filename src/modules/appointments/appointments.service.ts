@@ -13,20 +13,13 @@ import {
   type Calendar,
   type DbLike,
   isUniqueViolation,
-  loadCalendar,
+  loadCalendarWithHolidays,
   lockCaseManagerCalendar,
   openCaseOfClient,
 } from "./appointments.repository.ts";
 import type { AppointmentsConfig } from "./config.ts";
-import { holidayIntervals } from "./holidays.ts";
-import {
-  type ContactMode,
-  collidingBookings,
-  computeSlots,
-  findSlot,
-  type Slot,
-  spreadOffer,
-} from "./slots.ts";
+import { type ContactMode, computeSlots, type Slot, spreadOffer } from "./slots.ts";
+import { slotVerdict } from "./staff-booking.ts";
 
 export type Actor = { kind: "client"; clientId: string } | { kind: "cm"; cmId: string } | { kind: "system" };
 
@@ -34,7 +27,13 @@ export const actorLabel = (a: Actor): string =>
   a.kind === "client" ? `client:${a.clientId}` : a.kind === "cm" ? `cm:${a.cmId}` : "system";
 
 /** Messages to the client (Telegram); rendered by the worker in the client's language. */
-export type ClientEvent = "confirmed" | "moved_by_staff" | "cancelled_by_staff" | "reminder" | "checkin";
+export type ClientEvent =
+  | "confirmed"
+  | "booked_by_staff"
+  | "moved_by_staff"
+  | "cancelled_by_staff"
+  | "reminder"
+  | "checkin";
 /** Messages to the case manager (Slack). */
 export type StaffEvent = "booked" | "rescheduled" | "cancelled" | "limit_reached" | "no_fit" | "no_slots";
 
@@ -117,20 +116,19 @@ export class AppointmentService {
   }
 
   /** The case manager's calendar in a window, with the public holidays as exceptions. */
-  private async calendar(
+  private calendar(
     db: DbLike,
     cmId: string,
     window: { from: Date; to: Date },
     excludeAppointmentId?: string,
   ): Promise<Calendar> {
-    const cal = await loadCalendar(db, cmId, window, excludeAppointmentId ? { excludeAppointmentId } : {});
-    const holidays = holidayIntervals(
-      this.deps.config.publicHolidays,
-      window.from,
-      window.to,
-      this.deps.timeZone,
+    return loadCalendarWithHolidays(
+      db,
+      cmId,
+      window,
+      { publicHolidays: this.deps.config.publicHolidays, timeZone: this.deps.timeZone },
+      excludeAppointmentId ? { excludeAppointmentId } : {},
     );
-    return { ...cal, exceptions: [...cal.exceptions, ...holidays] };
   }
 
   /** Free slots of a case manager from now on (or from `from`). */
@@ -304,15 +302,7 @@ export class AppointmentService {
       { from: new Date(startsAt.getTime() - DAY), to: new Date(startsAt.getTime() + DAY) },
       excludeAppointmentId,
     );
-    const policy = this.policy();
-    const slot = findSlot({ ...cal, policy, now }, startsAt);
-    if (slot) return { ok: true, slot };
-    // tell "someone else has it" apart from "never was a slot": the first deserves an apology
-    const asIfFree = findSlot({ ...cal, bookings: [], policy, now }, startsAt);
-    const taken =
-      asIfFree &&
-      collidingBookings(cal.bookings, asIfFree.startsAt, asIfFree.endsAt, policy.bufferMinutes).length > 0;
-    return { ok: false, reason: taken ? "slot_taken" : "slot_unavailable" };
+    return slotVerdict(cal, this.policy(), now, startsAt);
   }
 
   private async loadForChange(appointmentId: string, actor: Actor) {

@@ -51,7 +51,7 @@ const MONTH = 30.44 * 86_400_000;
 export interface CaseworkDeps {
   repo: CaseworkRepository;
   cipher: FieldCipher;
-  lifecycle: Pick<CaseLifecycleService, "moveInTx" | "pull">;
+  lifecycle: Pick<CaseLifecycleService, "moveInTx" | "pull" | "closed">;
   clients: ClientNotifier;
   /** ids of the organisation file's referralTargets */
   partners: ReadonlySet<string>;
@@ -446,6 +446,8 @@ export class CaseworkService {
         { referenceCode: r.referenceCode },
         { key: `case.goodbye.${caseId}` },
       );
+    // after the goodbye, so the survey's message is planned behind it in the client's chat
+    await this.deps.lifecycle.closed(caseId, reason);
     return { ok: true, phase: "closed" };
   }
 

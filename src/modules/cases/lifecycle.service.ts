@@ -12,6 +12,8 @@ import { UUID } from "../kernel/ids.ts";
 import { inTx } from "../matching/tx.ts";
 import { AccessRepository } from "../staff/access.repository.ts";
 import type { CaseScope } from "../staff/authorize.ts";
+import { enqueueInvite } from "../survey/survey.service.ts";
+import { closureInvites } from "../survey/survey.ts";
 import {
   type Actor,
   actorString,
@@ -98,7 +100,13 @@ export class CaseLifecycleService {
     const now = this.deps.now();
     const r = await inTx(this.deps.db, async (tx) => this.moveInTx(tx, caseId, to, actor, now, opts));
     if (r.ok && r.freedCmId) await this.pull(r.freedCmId, now);
+    if (r.ok && to === "closed") await this.closed(caseId, opts.reason);
     return r;
+  }
+
+  /** After a closure committed: the client's survey (job "survey.invite", which decides and sends). */
+  async closed(caseId: string, reason: ClosureReason | null | undefined): Promise<void> {
+    if (closureInvites(reason)) await enqueueInvite(this.deps, caseId, "closure");
   }
 
   /** The move inside a caller's transaction (erasure closes cases as part of its own transaction). */

@@ -171,7 +171,11 @@ export interface FlowConfig {
 
 export type FlowEvent =
   | { type: "choose"; value: string }
-  | { type: "toggle"; value: string }
+  /**
+   * `on` is what the button showed it would do (tick or untick). With it the tap is idempotent: a
+   * redelivered update (a process died mid-update) does not untick what the first delivery ticked.
+   */
+  | { type: "toggle"; value: string; on?: boolean }
   | { type: "done" }
   | { type: "none" }
   | { type: "text"; text: string }
@@ -690,6 +694,7 @@ export function reduce(config: FlowConfig, current: FlowState, event: FlowEvent)
       switch (event.type) {
         case "toggle": {
           if (!(m.values as readonly string[]).includes(event.value)) return stay("unknown_option");
+          if (event.on !== undefined && chosen.includes(event.value) === event.on) return stay();
           const toggled = chosen.includes(event.value)
             ? chosen.filter((v) => v !== event.value)
             : // keep the vocabulary's order, whatever order the person tapped in

@@ -6,7 +6,7 @@
 //   report counts the person without being able to point at them
 // - closes open cases with reason `erased` (through CaseLifecycleService: CaseEvent + AuditLog,
 //   pending offer revoked, future appointments cancelled, wait-list entry withdrawn, slot freed)
-// - deletes Conversation, HouseholdMember and Consent rows
+// - deletes Conversation, HouseholdMember, Consent and SurveyInvitation rows
 // - blanks RelayedMessage bodies, Goal texts and steps, assessment notes, referral notes, conference
 //   decisions and appointment addresses; nulls Assignment decline reasons
 // - strips the intake's answers that are not needed to find the case again (topics, languages, …)
@@ -20,7 +20,9 @@
 // After the commit: queued jobs that reference the client, its cases, assignments, appointments or
 // messages are removed from Redis; other Redis keys that contain the client's id or Telegram id
 // (visitor state, conversation caches) are deleted; the freed slots are pulled from the wait list;
-// each case manager concerned gets a notice (slack.deliver "notice", refId erased:<caseId>).
+// each case manager concerned gets a notice (slack.deliver "notice", refId erased:<caseId>); the
+// Slack copies (relayed messages, deputy copies, cards, thread root), captured as SlackErasure rows in
+// the transaction, are deleted or neutralised by one "slack.erase" job per case (src/slack/erase.ts).
 //
 // Erasing twice is harmless: the second call finds the tombstone and does nothing.
 import type { Db, Tx } from "../../db/client.ts";
@@ -34,6 +36,7 @@ import { holdsCapacity } from "../cases/phases.ts";
 import { inTx } from "../matching/tx.ts";
 import { erasedFactsJson } from "../reports/aggregate.ts";
 import { noticeRef } from "./notices.ts";
+import { SlackErasureRepository } from "./slack-erasure.repository.ts";
 
 export type ErasureMode = "request" | "retention_closed" | "retention_abandoned";
 
@@ -109,6 +112,11 @@ export class ErasureService {
           refId: assignmentId,
           key: `erased.${assignmentId}`,
         }),
+      );
+    // a lost enqueue is caught by the start-up sweep of the Slack feature (the rows are committed)
+    for (const caseId of tx1.slackCases)
+      await this.bestEffort("slack erase", () =>
+        this.deps.producer.enqueue("slack.erase", { caseId, key: caseId }),
       );
     for (const caseId of tx1.notifyCases)
       await this.bestEffort("notice", () =>
@@ -268,9 +276,13 @@ export class ErasureService {
 
     const intakeIds = full.intakes.map((i) => i.id);
     const caseIds = full.intakes.flatMap((i) => (i.case ? [i.case.id] : []));
+    // the Slack references, before anything is blanked
+    const slackCases = await new SlackErasureRepository(this.deps.db).capture(tx, caseIds, now);
     await tx.conversation.deleteMany({ where: { clientId } });
     await tx.householdMember.deleteMany({ where: { clientId } });
     await tx.consent.deleteMany({ where: { clientId } });
+    // the survey's link to the case goes; its anonymous responses and invited tally stay
+    await tx.surveyInvitation.deleteMany({ where: { caseId: { in: caseIds } } });
     await tx.relayedMessage.updateMany({ where: { caseId: { in: caseIds } }, data: { body: "" } });
     // every free text of the case work (the encrypted fields of ENCRYPTED_FIELDS on case rows); the
     // codes (areas, barriers, outcomes, partners, dates) stay for the report
@@ -341,6 +353,7 @@ export class ErasureService {
       freedCmIds,
       revokedAssignments,
       notifyCases,
+      slackCases,
       casesClosed,
       tallies,
     };

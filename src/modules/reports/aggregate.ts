@@ -31,6 +31,7 @@
 import { z } from "zod";
 import { buildIndicators, type CaseWorkFacts, type MetricTable, suppressIndicators } from "./indicators.ts";
 import { isSmall, median, percentile, SUPPRESSION_THRESHOLD } from "./stats.ts";
+import { type SurveyFacts, voiceTables } from "./voice.ts";
 
 export { isSmall, median, percentile, SUPPRESSION_THRESHOLD };
 export const REPORT_VARIANTS = ["internal", "public"] as const;
@@ -81,6 +82,8 @@ export interface ReportRows {
   staff: StaffFacts[];
   /** facts kept by erasure (ErasedTally.facts), parsed with `parseErasedFacts` */
   erased: ErasedFacts[];
+  /** the clients' own voice (voice.ts): anonymous survey responses and the invited tally */
+  survey?: SurveyFacts;
 }
 
 export interface ReportLabels {
@@ -493,7 +496,7 @@ export function aggregate(rows: ReportRows, params: ReportParams, opts: Aggregat
       now: params.now,
       labels: params.labels,
       order: { lifeAreas: opts.lifeAreaOrder ?? [], closureReasons: opts.closureOrder ?? [] },
-    }),
+    }).concat(rows.survey ? voiceTables(rows.survey, { from, to }) : []),
     erasedCounted,
     suppressedCells: 0,
   };

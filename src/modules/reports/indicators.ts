@@ -93,7 +93,8 @@ export interface MetricRow {
   values: MetricValue[];
 }
 
-export type RowKind = "life_area" | "closure" | "plain" | "indicator";
+/** "month": "YYYY-MM" rows; "answer": the survey's answer codes (voice.ts) */
+export type RowKind = "life_area" | "closure" | "plain" | "indicator" | "month" | "answer";
 
 export interface MetricTable {
   /** section id; title key cases:report.<id> */
@@ -107,7 +108,8 @@ export interface MetricTable {
 // ───────────────────────────── helpers ─────────────────────────────
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
-const pct = (part: number, whole: number): MetricValue =>
+/** part of whole in percent, one decimal; undefined when there is no whole */
+export const pct = (part: number, whole: number): MetricValue =>
   whole > 0 ? round1((part / whole) * 100) : undefined;
 const days = (a: Date, b: Date) => (b.getTime() - a.getTime()) / DAY;
 

@@ -20,46 +20,52 @@ import { CLOSURE_REASONS_ORDER } from "./labels.ts";
 
 export async function loadReportRows(db: Db, range: { to: Date }): Promise<ReportRows> {
   const notErased = { client: { erasedAt: null } };
-  const [cases, accepted, firstAppts, intakes, waits, staff, tallies] = await Promise.all([
-    db.case.findMany({
-      where: { ...notErased, openedAt: { lt: range.to } },
-      select: {
-        id: true,
-        persons: true,
-        districtId: true,
-        openedAt: true,
-        closedAt: true,
-        closureReason: true,
-        cm: { select: { agencyId: true } },
-        client: { select: { originCountry: true } },
-        clientId: true,
-        intake: { select: { household: true, topics: true, submittedAt: true } },
-        assessments: { select: { startedAt: true, areas: { select: { area: true, barriers: true } } } },
-        goals: { select: { area: true, createdAt: true, outcome: true, outcomeAt: true } },
-        referrals: { select: { partnerId: true, sentAt: true, expectedBy: true, answeredAt: true } },
-      },
-    }),
-    db.assignment.groupBy({
-      by: ["caseId"],
-      where: { status: { in: ["accepted", "moved"] }, decidedAt: { not: null } },
-      _min: { decidedAt: true },
-    }),
-    db.appointment.groupBy({
-      by: ["caseId"],
-      where: { status: { not: "cancelled" } },
-      _min: { startsAt: true },
-    }),
-    db.intake.findMany({
-      where: { ...notErased, submittedAt: { lt: range.to } },
-      select: { submittedAt: true, triage: { select: { route: true, referralTarget: true } } },
-    }),
-    db.waitlistEntry.findMany({
-      where: { ...notErased, enqueuedAt: { lt: range.to } },
-      select: { enqueuedAt: true, leftAt: true, status: true },
-    }),
-    db.caseManager.findMany({ select: { id: true, agencyId: true, fte: true, active: true } }),
-    db.erasedTally.findMany({ select: { facts: true } }),
-  ]);
+  const [cases, accepted, firstAppts, intakes, waits, staff, tallies, responses, invited] = await Promise.all(
+    [
+      db.case.findMany({
+        where: { ...notErased, openedAt: { lt: range.to } },
+        select: {
+          id: true,
+          persons: true,
+          districtId: true,
+          openedAt: true,
+          closedAt: true,
+          closureReason: true,
+          cm: { select: { agencyId: true } },
+          client: { select: { originCountry: true } },
+          clientId: true,
+          intake: { select: { household: true, topics: true, submittedAt: true } },
+          assessments: { select: { startedAt: true, areas: { select: { area: true, barriers: true } } } },
+          goals: { select: { area: true, createdAt: true, outcome: true, outcomeAt: true } },
+          referrals: { select: { partnerId: true, sentAt: true, expectedBy: true, answeredAt: true } },
+        },
+      }),
+      db.assignment.groupBy({
+        by: ["caseId"],
+        where: { status: { in: ["accepted", "moved"] }, decidedAt: { not: null } },
+        _min: { decidedAt: true },
+      }),
+      db.appointment.groupBy({
+        by: ["caseId"],
+        where: { status: { not: "cancelled" } },
+        _min: { startsAt: true },
+      }),
+      db.intake.findMany({
+        where: { ...notErased, submittedAt: { lt: range.to } },
+        select: { submittedAt: true, triage: { select: { route: true, referralTarget: true } } },
+      }),
+      db.waitlistEntry.findMany({
+        where: { ...notErased, enqueuedAt: { lt: range.to } },
+        select: { enqueuedAt: true, leftAt: true, status: true },
+      }),
+      db.caseManager.findMany({ select: { id: true, agencyId: true, fte: true, active: true } }),
+      db.erasedTally.findMany({ select: { facts: true } }),
+      db.surveyResponse.findMany({
+        select: { month: true, useful: true, understood: true, recommend: true },
+      }),
+      db.surveyInvitedTally.findMany({ select: { month: true, count: true } }),
+    ],
+  );
   // goal agreement = the case entered service steering; re-contact = reopened, or a later intake
   const [agreements, reopened, laterIntakes] = await Promise.all([
     db.caseEvent.groupBy({
@@ -124,6 +130,7 @@ export async function loadReportRows(db: Db, range: { to: Date }): Promise<Repor
     waits,
     staff,
     erased: tallies.map((t) => parseErasedFacts(t.facts)).filter((f): f is ErasedFacts => f !== null),
+    survey: { responses, invited },
   };
 }
 

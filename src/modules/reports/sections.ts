@@ -51,6 +51,8 @@ export function metricRowLabel(m: MetricTable, key: string, label: string, L: La
       return L.closure(key);
     case "indicator":
       return t(`cases:report.ind.${key}`);
+    case "answer":
+      return t(`cases:report.answer.${key}`);
     default:
       return L.plain(key, label);
   }

@@ -9,6 +9,7 @@
 import { cardContent } from "../../modules/staff/consent.ts";
 import { slackEscape, verbatimSection } from "../escape.ts";
 import type { AssignmentCardData, CaseDetailsData } from "../ports.ts";
+import { bookAppointmentButton } from "./appointment-book.ts";
 import {
   type Block,
   button,
@@ -123,6 +124,7 @@ export function buildAssignmentCard(d: AssignmentCardData, t: T, lng: string, no
         elements: [
           button(t("card.open_case"), ACTIONS.caseView, c.id),
           button(t("card.propose"), ACTIONS.propose, d.assignmentId),
+          bookAppointmentButton(t("card.book"), d.assignmentId),
           button(t("card.details"), ACTIONS.details, d.assignmentId),
         ],
       });

@@ -37,6 +37,7 @@ import { AccessRepository } from "../../modules/staff/access.repository.ts";
 import { CaseAccess } from "../../modules/staff/access.service.ts";
 import { readMaybeEncrypted } from "../../privacy/crypto.ts";
 import type { SlackApp } from "../app.ts";
+import { bookAppointmentButton } from "../blocks/appointment-book.ts";
 import { button, md, plain } from "../blocks/common.ts";
 import { slackEscape } from "../escape.ts";
 import { slackLanguageResolver } from "../i18n.ts";
@@ -407,7 +408,7 @@ export interface AppointmentListenerArgs {
 const fieldOf = (args: AppointmentListenerArgs, block: string): ViewStateValue | undefined =>
   args.body.view?.state?.values?.[block]?.[FIELD];
 
-async function tell(args: AppointmentListenerArgs, text: string): Promise<void> {
+export async function tell(args: AppointmentListenerArgs, text: string): Promise<void> {
   const { body, client, respond } = args;
   const user = body.user?.id;
   if (respond && body.response_url) {
@@ -419,7 +420,7 @@ async function tell(args: AppointmentListenerArgs, text: string): Promise<void> 
   }
 }
 
-async function staffOf(app: AppContext, args: AppointmentListenerArgs) {
+export async function staffOf(app: AppContext, args: AppointmentListenerArgs) {
   const slackUserId = args.body.user?.id;
   const cm = slackUserId
     ? await app.db.caseManager.findUnique({
@@ -454,7 +455,7 @@ export async function staffLanguage(
   return resolve(slackUserId);
 }
 
-async function refreshHome(app: AppContext, slackUserId: string): Promise<void> {
+export async function refreshHome(app: AppContext, slackUserId: string): Promise<void> {
   await app.producer
     .enqueue("slack.deliver", {
       kind: "home",
@@ -464,7 +465,7 @@ async function refreshHome(app: AppContext, slackUserId: string): Promise<void> 
     .catch((e) => app.log.warn({ err: (e as Error).name }, "app home refresh not enqueued"));
 }
 
-async function guard(
+export async function guard(
   app: AppContext,
   args: AppointmentListenerArgs,
   what: string,
@@ -827,7 +828,10 @@ export function staffMessage(args: {
   if (args.event === "no_fit" || args.event === "no_slots" || args.event === "cancelled")
     blocks.push({
       type: "actions",
-      elements: [proposeAppointmentButton(args.i18n, args.lng, args.caseId)],
+      elements: [
+        proposeAppointmentButton(args.i18n, args.lng, args.caseId),
+        bookAppointmentButton(t("buttons.book"), args.caseId),
+      ],
     });
   return { text, blocks };
 }

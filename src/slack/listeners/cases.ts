@@ -24,6 +24,7 @@ import {
 } from "../../modules/cases/phases.ts";
 import type { CasePhase, GoalStatus } from "../../modules/kernel/enums.ts";
 import { CASEWORK_IDS } from "../blocks/casework.ts";
+import { QUICK_REPLY_IDS } from "../blocks/quick-reply.ts";
 import { slackEscape } from "../escape.ts";
 import { listenerFor } from "../register.ts";
 
@@ -80,6 +81,13 @@ export function caseCardBlocks(view: CaseView, actor: Actor, t: TFunction): Bloc
         text: plain(t(`cases:closure.${r}`)),
         value: [view.id, view.phase, r].join(SEP),
       })),
+    });
+  if (view.phase !== "closed" && view.phase !== "waiting" && mayOnCase(actor, "thread.use", view.scope))
+    buttons.push({
+      type: "button",
+      action_id: QUICK_REPLY_IDS.open,
+      text: plain(t("quickreply:button")),
+      value: view.id,
     });
   if (mayOnCase(actor, "case.read", view.scope))
     buttons.unshift({

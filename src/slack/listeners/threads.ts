@@ -45,6 +45,8 @@ export async function onThreadMessage(
       return void (await say("thread.relayed"));
     case "no_consent":
       return void (await say("thread.not_relayed_no_consent"));
+    case "erased":
+      return void (await say("thread.not_relayed_erased"));
     case "not_allowed":
       return void (await say("thread.not_relayed_not_allowed"));
     default:

@@ -13,6 +13,7 @@ import { staffLanguage, staffMessage } from "../../slack/listeners/appointments.
 import {
   appointmentsT,
   bidi,
+  type ConfirmationTitle,
   icsFor,
   loadAppointmentDetails,
   type Rendered,
@@ -21,6 +22,12 @@ import {
   showTimesKeyboard,
 } from "../appointments-messages.ts";
 import { buildOffer } from "./appointments.ts";
+
+const TITLES = {
+  confirmed: "title",
+  booked_by_staff: "title_booked_by_staff",
+  moved_by_staff: "title_moved_by_staff",
+} as const satisfies Record<string, ConfirmationTitle>;
 
 /** Telegram's caption limit for documents. */
 const CAPTION_MAX = 1024;
@@ -124,7 +131,7 @@ export function appointmentJobHandlers(app: AppContext): Handlers<Jobs> {
 
     "appointment.client": async (p) => {
       const now = app.now();
-      const d = await loadAppointmentDetails(app.db, p.appointmentId);
+      const d = await loadAppointmentDetails(app.db, p.appointmentId, app.cipher);
       const to = reachable(d?.case.client ?? null);
       if (!d || !to) return { skipped: "unreachable" };
       if (!app.telegramApi)
@@ -132,9 +139,10 @@ export function appointmentJobHandlers(app: AppContext): Handlers<Jobs> {
       const t = appointmentsT(app, to.locale);
       switch (p.event) {
         case "confirmed":
+        case "booked_by_staff":
         case "moved_by_staff": {
           if (d.status !== "booked" || d.startsAt.getTime() <= now.getTime()) return { skipped: d.status };
-          const r = renderConfirmation(rt, t, to.locale, d, p.event === "moved_by_staff");
+          const r = renderConfirmation(rt, t, to.locale, d, TITLES[p.event]);
           await sendWithCalendar(to, r, icsFor(t, d, now), "appointment.ics");
           return { sent: p.event };
         }
@@ -145,9 +153,9 @@ export function appointmentJobHandlers(app: AppContext): Handlers<Jobs> {
           return { sent: p.event };
         }
         case "cancelled_by_staff": {
-          await send(to, {
-            text: t("cancel.by_staff", { when: formatWhen(d.startsAt, to.locale, rt.timeZone) }),
-          });
+          // with the cancellation .ics (METHOD:CANCEL), so the calendar entry goes away too
+          const text = t("cancel.by_staff", { when: formatWhen(d.startsAt, to.locale, rt.timeZone) });
+          await sendWithCalendar(to, { text }, icsFor(t, d, now), "appointment-cancelled.ics");
           return { sent: p.event };
         }
         case "checkin": {

@@ -107,7 +107,7 @@ export function appointmentsComposer(app: AppContext): Composer<BotContext> {
     if (!c) return say(ctx, t("offer.no_case"));
     const live = await liveAppointmentOfCase(app.db, c.id, app.now());
     if (live) {
-      const d = await loadAppointmentDetails(app.db, live.id);
+      const d = await loadAppointmentDetails(app.db, live.id, app.cipher);
       if (d) return replyRendered(ctx, renderCurrent(rt, t, ctx.locale, d));
     }
     const { rendered } = await buildOffer(app, rt, { caseId: c.id, reason, locale: ctx.locale });

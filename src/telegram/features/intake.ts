@@ -73,6 +73,9 @@ function eventOf(action: string | undefined, value: string | undefined): FlowEve
       return value === undefined ? undefined : { type: "choose", value };
     case "t":
       return value === undefined ? undefined : { type: "toggle", value };
+    case "y":
+    case "u":
+      return value === undefined ? undefined : { type: "toggle", value, on: action === "y" };
     case "e":
       return value === undefined ? undefined : { type: "edit", section: value };
     case "d":
