@@ -13,8 +13,10 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-/** Runs `scripts/demo.ts` on a fresh data folder until its scenario ends; all it printed. */
-async function runDemo(dataDir: string, scenario: string[]): Promise<{ code: number | null; out: string }> {
+/** Runs `scripts/demo.ts` on a fresh data folder until its scenario ends, which it must end well. */
+async function runDemo(scenario: string[]): Promise<{ dataDir: string; out: string }> {
+  const dataDir = await mkdtemp(join(tmpdir(), "anlauf-demo-"));
+  dirs.push(dataDir);
   const child = spawn(
     process.execPath,
     [
@@ -41,15 +43,13 @@ async function runDemo(dataDir: string, scenario: string[]): Promise<{ code: num
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr.on("data", (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((r) => child.once("exit", r));
-  return { code, out };
+  expect(code, out.slice(-3000)).toBe(0);
+  return { dataDir, out };
 }
 
 describe("npm run demo -- --scenario", () => {
   it("plays intake, assignment, acceptance, a booking and the report offline", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "anlauf-demo-"));
-    dirs.push(dataDir);
-    const { code, out } = await runDemo(dataDir, ["--scenario"]);
-    expect(code, out.slice(-2000)).toBe(0);
+    const { dataDir, out } = await runDemo(["--scenario"]);
     expect(out).toMatch(/anlauf is running offline/);
     expect(out).toMatch(/BI-[2-9A-Z]{4}-[2-9A-Z]{2}/);
     expect(out).toMatch(/taps \[Accept\] → HTTP 200/);
@@ -65,10 +65,7 @@ describe("npm run demo -- --scenario", () => {
 
 describe("npm run demo -- --scenario=casework", () => {
   it("plays a case from Accept to closure and leaves it closed with outcomes, a chased referral and a conference", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "anlauf-demo-cw-"));
-    dirs.push(dataDir);
-    const { code, out } = await runDemo(dataDir, ["--scenario=casework"]);
-    expect(code, out.slice(-3000)).toBe(0);
+    const { dataDir, out } = await runDemo(["--scenario=casework"]);
     const ref = /① .+ \(.+\) nimmt Fall (BI-[2-9A-Z]{4}-[2-9A-Z]{2}) an/.exec(out)?.[1];
     expect(ref, out.slice(-3000)).toBeDefined();
     // every step, in order, in plain words
