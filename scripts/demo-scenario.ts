@@ -3,30 +3,16 @@
 // and asks for their status. Everything goes through the local Telegram Bot API (telegram-test-api),
 // at a human pace (the bot's flood limit is real), and the conversation is printed as it happens.
 
-import { createHmac } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
-import type { InlineKeyboardButton } from "grammy/types";
 import type { StoredBotUpdate, TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { matchingServices } from "../src/app/runtime/matching.ts";
 import type { System } from "../src/app/system.ts";
 import { explainCommand } from "../src/cli.ts";
 import type { SlackPeer } from "../src/devtools/slack-peer.ts";
+import { blockAction } from "../src/devtools/slack-requests.ts";
 import { createReportBundle, REPORT_FORMATS, reportFiles } from "../src/modules/reports/report.service.ts";
-import { createCallbackCodec } from "../src/telegram/callback-data.ts";
+import { demoChat, postToSlackEndpoint, sleep } from "./demo-chat.ts";
 import { seedDemoData } from "./seed-demo.ts";
-
-const PACE_MS = 600;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Telegram HTML → what a person reads. */
-const plainText = (html: string) =>
-  html
-    .replace(/<\/?(b|i|code)>/g, "")
-    .replace(/\u200f/g, "")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&");
 
 export async function playScenario(args: {
   telegram: TelegramServer;
@@ -38,104 +24,10 @@ export async function playScenario(args: {
   print: (s: string) => void;
 }): Promise<void> {
   const { telegram, token, system, print } = args;
-  const codec = createCallbackCodec(token);
-  const user = { id: 4242, firstName: "Amal" };
-  const client = telegram.getClient(token, { userId: user.id, chatId: user.id, firstName: user.firstName });
-  const from = { from: { id: user.id, is_bot: false, first_name: user.firstName, language_code: "ar" } };
+  const user = { id: 4242, firstName: "Amal", languageCode: "ar" };
   // the demo reads best in a language the audience reads; Arabic once the translation exists
   const locale = system.ctx.i18n.hasResourceBundle("ar", "client") ? "ar" : "en";
-
-  const shown = new Map<number, string>();
-  const mine = () =>
-    telegram.storage.botMessages.filter((m) => String(m.message.chat_id) === String(user.id));
-  const keyboard = (m: StoredBotUpdate) =>
-    (
-      (m.message.reply_markup as { inline_keyboard?: InlineKeyboardButton[][] } | undefined)
-        ?.inline_keyboard ?? []
-    ).map((row) => row.map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : "" })));
-  const render = (m: StoredBotUpdate) => {
-    const rows = keyboard(m)
-      .map((row) => `      ${row.map((b) => `[${b.text}]`).join(" ")}`)
-      .join("\n");
-    const text = plainText(String(m.message.text ?? ""))
-      .split("\n")
-      .map((l) => `   ${l}`)
-      .join("\n");
-    return rows ? `${text}\n${rows}` : text;
-  };
-  const textOnly = (m: StoredBotUpdate) => plainText(String(m.message.text ?? ""));
-  const shownText = new Map<number, string>();
-  /** prints new bot messages and messages that changed since the last look */
-  const flush = () => {
-    for (const m of mine()) {
-      const now = render(m);
-      const before = shown.get(m.messageId);
-      if (before === now) continue;
-      if (before === undefined) print(`\n🤖\n${now}`);
-      else if (shownText.get(m.messageId) === textOnly(m))
-        print(
-          `\n🤖 (updates the buttons of its message)${now.slice(now.indexOf("\n      [") >= 0 ? now.indexOf("\n      [") : now.length) || " – none left"}`,
-        );
-      else print(`\n🤖 (edits its message)\n${now}`);
-      shown.set(m.messageId, now);
-      shownText.set(m.messageId, textOnly(m));
-    }
-  };
-  const changed = () => mine().some((m) => shown.get(m.messageId) !== render(m));
-  /** waits until the bot reacted (something changed) and the expected state is there */
-  const waitFor = async (pred: () => boolean, what: string) => {
-    const until = Date.now() + 15_000;
-    while (!(changed() && pred())) {
-      if (Date.now() > until) throw new Error(`demo scenario: the bot did not answer (${what})`);
-      await sleep(25);
-    }
-    await sleep(50);
-    flush();
-  };
-  /** waits until the bot has been quiet for a second (background messages from the queue) */
-  const settle = async () => {
-    let last = "";
-    for (let quiet = 0; quiet < 1000; ) {
-      const now = mine()
-        .map((m) => `${m.messageId}:${render(m)}`)
-        .join("|");
-      quiet = now === last ? quiet + 100 : 0;
-      last = now;
-      await sleep(100);
-    }
-    flush();
-  };
-  const find = (prefix: string) => {
-    const msgs = mine();
-    for (let i = msgs.length - 1; i >= 0; i--)
-      for (const b of keyboard(msgs[i]!).flat()) {
-        const d = codec.decode(b.data);
-        if (d.ok && (d.payload === prefix || (prefix.endsWith(":") && d.payload.startsWith(prefix))))
-          return { message: msgs[i]!, button: b, payload: d.payload };
-      }
-    return undefined;
-  };
-  const has = (prefix: string, selected?: boolean) => () => {
-    const f = find(prefix);
-    return !!f && (selected === undefined || f.button.text.startsWith("✅") === selected);
-  };
-  const tap = async (payload: string, then: () => boolean) => {
-    await sleep(PACE_MS);
-    const f = find(payload);
-    if (!f) throw new Error(`demo scenario: no button ${payload}`);
-    print(`\n👤 taps [${f.button.text}]`);
-    await client.sendCallback(
-      client.makeCallbackQuery(f.button.data, { ...from, message: { message_id: f.message.messageId } }),
-    );
-    await waitFor(then, payload);
-  };
-  const write = async (text: string, then: () => boolean) => {
-    await sleep(PACE_MS);
-    print(`\n👤 writes: ${text}`);
-    const msg = text.startsWith("/") ? client.makeCommand(text, from) : client.makeMessage(text, from);
-    await (text.startsWith("/") ? client.sendCommand(msg) : client.sendMessage(msg));
-    await waitFor(then, text);
-  };
+  const { mine, settle, find, has, tap, write } = demoChat({ telegram, token, user, print });
 
   print("─── scenario: a family finds the bot through the flyer in Heepen (t.me/<bot>?start=bi-heepen) ───");
   await write("/start bi-heepen", has("l:"));
@@ -270,31 +162,16 @@ async function staffSide(
   );
 
   // the case manager taps "Accept": a signed interaction to /slack/events, as Slack sends it
-  const payload = {
-    type: "block_actions",
-    team: { id: "TANLAUF" },
-    user: { id: assignment.cm.slackUserId, team_id: "TANLAUF" },
-    api_app_id: "AANLAUF",
-    trigger_id: `demo-${Date.now()}`,
-    container: { type: "message", message_ts: assignment.slackTs, channel_id: assignment.slackChannel },
-    channel: { id: assignment.slackChannel },
-    message: { ts: assignment.slackTs, type: "message", text: "card" },
-    actions: [
-      { type: "button", action_id: "asg.accept", block_id: "asg", value: assignment.id, action_ts: "1.1" },
-    ],
-  };
-  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  const ts = Math.floor(Date.now() / 1000);
-  const sig = `v0=${createHmac("sha256", system.ctx.env.SLACK_SIGNING_SECRET!).update(`v0:${ts}:${body}`).digest("hex")}`;
-  const res = await fetch(`http://127.0.0.1:${system.port}/slack/events`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-slack-request-timestamp": String(ts),
-      "x-slack-signature": sig,
-    },
-    body,
-  });
+  const res = await postToSlackEndpoint(
+    system,
+    blockAction({
+      user: assignment.cm.slackUserId,
+      actionId: "asg.accept",
+      value: assignment.id,
+      channel: assignment.slackChannel ?? "",
+      messageTs: assignment.slackTs ?? "",
+    }),
+  );
   print(`👩‍💼 ${assignment.cm.name} taps [Accept] → HTTP ${res.status}`);
   const accepted = await poll(async () =>
     (await db.assignment.findUnique({ where: { id: assignment.id } }))?.status === "accepted"

@@ -16,15 +16,28 @@ import { freePort } from "../src/infra/redis.ts";
 import { createLogger } from "../src/lib/logger.ts";
 import { generateKeySpec } from "../src/privacy/crypto.ts";
 
+// `--scenario` alone plays the intake; `--scenario=casework` (or `--scenario casework`) the case work
+const argv = process.argv.slice(2);
+const args = argv.flatMap((a, i) => {
+  if (a === "--scenario") return /^[a-z]/.test(argv[i + 1] ?? "") ? [] : ["--scenario=intake"];
+  return /^[a-z]/.test(a) && argv[i - 1] === "--scenario" ? [`--scenario=${a}`] : [a];
+});
 const { values } = parseArgs({
+  args,
   options: {
     port: { type: "string", default: process.env.PORT ?? "3000" },
     "data-dir": { type: "string", default: process.env.ANLAUF_DATA_DIR ?? ".data/demo" },
     org: { type: "string", default: process.env.ANLAUF_ORG ?? "orgs/bielefeld.yaml" },
-    scenario: { type: "boolean", default: false },
+    scenario: { type: "string" },
     "exit-after-scenario": { type: "boolean", default: false },
   },
 });
+
+const SCENARIOS = ["intake", "casework"];
+if (values.scenario !== undefined && !SCENARIOS.includes(values.scenario)) {
+  console.error(`unknown scenario "${values.scenario}": use --scenario (the intake) or --scenario=casework`);
+  process.exit(2);
+}
 
 const DEMO_TOKEN = "5555555555:offline-demo-token-not-a-secret";
 const started = Date.now();
@@ -64,12 +77,15 @@ const env = parseEnv({
   SLACK_API_URL: slack.url,
 });
 const log = createLogger(env.LOG_LEVEL);
+// the system's clock; the case-work scenario moves it forward where weeks pass
+const clock = { offsetMs: 0 };
 const system = await startSystem({
   env,
   org: await loadOrganisation(env.ANLAUF_ORG),
   log,
   features: allFeatures(),
   allowPrivateRedis: true,
+  now: () => new Date(Date.now() + clock.offsetMs),
   slackBotUserId: "UBOTANLAUF",
 });
 
@@ -99,7 +115,9 @@ anlauf is running offline (${((Date.now() - started) / 1000).toFixed(1)} s).
 
 Ctrl-C stops everything. \`npm run demo -- --scenario\` starts it again and plays a newcomer's intake
 through the Telegram peer, printing the conversation and what happened behind it (triage, the
-assignment card in Slack); \`npm run report -- --seed-demo\` prints a committee report.
+assignment card in Slack); \`npm run demo -- --scenario=casework\` plays one case from Accept to
+its closure through signed Slack requests and the Telegram peer; \`npm run report -- --seed-demo\`
+prints a committee report.
 `);
 
 const shutdown = async () => {
@@ -111,8 +129,11 @@ const shutdown = async () => {
 process.once("SIGINT", () => void shutdown());
 process.once("SIGTERM", () => void shutdown());
 
-if (values.scenario) {
+if (values.scenario === "intake") {
   const { playScenario } = await import("./demo-scenario.ts");
   await playScenario({ telegram, token: DEMO_TOKEN, system, slackCalls, slack, dataDir, print: console.log });
-  if (values["exit-after-scenario"]) await shutdown();
+} else if (values.scenario === "casework") {
+  const { playCaseworkScenario } = await import("./demo-casework.ts");
+  await playCaseworkScenario({ telegram, token: DEMO_TOKEN, system, slack, clock, print: console.log });
 }
+if (values.scenario && values["exit-after-scenario"]) await shutdown();

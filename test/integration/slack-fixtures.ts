@@ -2,8 +2,8 @@
 // an offer to a given case manager, and signed requests to /slack/events.
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../src/db/client.ts";
+import { signSlackRequest } from "../../src/devtools/slack-requests.ts";
 import type { FieldCipher } from "../../src/privacy/crypto.ts";
-import { slackSignature } from "../../src/slack/guard.ts";
 
 export const SIGNING_SECRET = "test-signing-secret-0123456789abcdef";
 
@@ -150,81 +150,18 @@ export async function offerDirectly(db: Db, caseId: string, cmId: string, now = 
   return a.id;
 }
 
+export { blockAction, interactionBody, viewSubmission } from "../../src/devtools/slack-requests.ts";
+
 export interface SignedOptions {
   secret?: string;
   ts?: number;
   contentType?: string;
 }
 
-export function signedHeaders(body: string, o: SignedOptions = {}): Record<string, string> {
-  const ts = o.ts ?? Math.floor(Date.now() / 1000);
-  return {
-    "content-type": o.contentType ?? "application/x-www-form-urlencoded",
-    "x-slack-request-timestamp": String(ts),
-    "x-slack-signature": slackSignature(o.secret ?? SIGNING_SECRET, ts, body),
-  };
-}
+export const signedHeaders = (body: string, o: SignedOptions = {}): Record<string, string> =>
+  signSlackRequest(o.secret ?? SIGNING_SECRET, body, o);
 
-export const interactionBody = (payload: unknown): string =>
-  `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 export const commandBody = (fields: Record<string, string>): string => new URLSearchParams(fields).toString();
-
-export function blockAction(args: {
-  user: string;
-  actionId: string;
-  value: string;
-  channel?: string;
-  messageTs?: string;
-  responseUrl?: string;
-}): Record<string, unknown> {
-  return {
-    type: "block_actions",
-    team: { id: "TANLAUF", domain: "anlauf" },
-    user: { id: args.user, username: args.user, team_id: "TANLAUF" },
-    api_app_id: "AANLAUF",
-    token: "legacy",
-    trigger_id: `trig-${randomUUID()}`,
-    container: args.channel
-      ? {
-          type: "message",
-          message_ts: args.messageTs ?? "1.0",
-          channel_id: args.channel,
-          is_ephemeral: false,
-        }
-      : { type: "view", view_id: "V1" },
-    ...(args.channel ? { channel: { id: args.channel, name: "directmessage" } } : {}),
-    ...(args.messageTs ? { message: { ts: args.messageTs, type: "message", text: "card" } } : {}),
-    ...(args.responseUrl ? { response_url: args.responseUrl } : {}),
-    actions: [
-      { type: "button", action_id: args.actionId, block_id: "asg", value: args.value, action_ts: "1.1" },
-    ],
-  };
-}
-
-export function viewSubmission(args: {
-  user: string;
-  callbackId: string;
-  privateMetadata?: string;
-  values: Record<string, Record<string, unknown>>;
-}): Record<string, unknown> {
-  return {
-    type: "view_submission",
-    team: { id: "TANLAUF", domain: "anlauf" },
-    user: { id: args.user, username: args.user, team_id: "TANLAUF" },
-    api_app_id: "AANLAUF",
-    token: "legacy",
-    trigger_id: `trig-${randomUUID()}`,
-    view: {
-      id: "V123",
-      team_id: "TANLAUF",
-      type: "modal",
-      callback_id: args.callbackId,
-      private_metadata: args.privateMetadata ?? "",
-      state: { values: Object.fromEntries(Object.entries(args.values).map(([k, v]) => [k, { v }])) },
-      hash: "h",
-    },
-  };
-}
 
 export function eventBody(event: Record<string, unknown>): string {
   return JSON.stringify({
