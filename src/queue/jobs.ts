@@ -198,6 +198,7 @@ export const JOBS = defineJobs({
         "booked_by_staff",
         "moved_by_staff",
         "cancelled_by_staff",
+        "cancelled_by_client",
         "reminder",
         "checkin",
       ]),

@@ -168,6 +168,8 @@ describe("appointments through Telegram", () => {
     const confirm = await waitText(/wirklich absagen/, beforeCancel);
     await tap(confirm, "ap:cy:");
     await waitText(/ist abgesagt/, beforeCancel);
+    // then the cancellation for the calendar (METHOD:CANCEL; this peer takes no documents, so the text)
+    await waitText(/in Ihrem Kalender gespeichert/, beforeCancel);
     expect((await sys.ctx.db.appointment.findUniqueOrThrow({ where: { id: appt.id } })).status).toBe(
       "cancelled",
     );

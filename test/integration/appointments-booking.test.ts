@@ -314,6 +314,7 @@ describe("rules of booking", () => {
     });
     expect(outbox.calls.map((c) => `${c.kind}:${String(c.args[1])}`)).toEqual([
       `cancelReminders:${MON_0900}`,
+      "toClient:cancelled_by_client",
       "toStaff:cancelled",
       `cancelReminders:${MON_1000}`,
       "toClient:cancelled_by_staff",

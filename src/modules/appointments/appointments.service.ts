@@ -29,6 +29,7 @@ export const actorLabel = (a: Actor): string =>
 /** Messages to the client (Telegram); rendered by the worker in the client's language. */
 export type ClientEvent =
   | "confirmed"
+  | "cancelled_by_client"
   | "booked_by_staff"
   | "moved_by_staff"
   | "cancelled_by_staff"
@@ -440,6 +441,8 @@ export class AppointmentService {
     await this.afterCommit(async () => {
       await this.deps.outbox.cancelReminders(appointment);
       if (args.actor.kind === "client") {
+        // the bot confirmed in the chat already; the file takes the entry out of their calendar
+        await this.deps.outbox.toClient(appointment.id, "cancelled_by_client", `cancelled.${appointment.id}`);
         await this.deps.outbox.toStaff(
           { appointmentId: appointment.id, caseId: appointment.caseId },
           "cancelled",

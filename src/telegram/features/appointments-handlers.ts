@@ -161,6 +161,17 @@ export function appointmentJobHandlers(app: AppContext): Handlers<Jobs> {
           await sendWithCalendar(to, { text }, icsFor(t, d, now), "appointment-cancelled.ics");
           return { sent: p.event };
         }
+        case "cancelled_by_client": {
+          // only the calendar file: the chat said "cancelled" when the button was pressed
+          if (d.status !== "cancelled") return { skipped: d.status };
+          await sendWithCalendar(
+            to,
+            { text: t("cancel.calendar") },
+            icsFor(t, d, now),
+            "appointment-cancelled.ics",
+          );
+          return { sent: p.event };
+        }
         case "checkin": {
           await send(to, {
             text: t("checkin"),
