@@ -67,18 +67,15 @@ export async function absenceWithDeputy(p: Play): Promise<{ name: string; slackU
   await anna.submit("absence.add", modal.private_metadata ?? "", {
     from: day(today),
     to: day(new Date(today.getTime() + DAY)),
+    deputy: sel(deputy.id),
   });
   const absence = await until("the absence", () =>
     db.absence.findFirst({ where: { cmId: cm.id, to: { gt: today } }, orderBy: { createdAt: "desc" } }),
   );
-  // the absence modal has no deputy field yet: the deputy is named on the absence itself
-  if (!absence.deputyId)
-    await db.absence.update({ where: { id: absence.id }, data: { deputyId: deputy.id } });
+  if (absence.deputyId !== deputy.id) throw new Error("demo: the absence was stored without its deputy");
   p.step(
-    `${cm.name} trägt in App Home eine Abwesenheit ein (${deDate(absence.from)}–${deDate(new Date(absence.to.getTime() - 1))}); Vertretung: ${deputy.name}`,
+    `${cm.name} trägt in App Home eine Abwesenheit ein (${deDate(absence.from)}–${deDate(new Date(absence.to.getTime() - 1))}) und benennt ${deputy.name} als Vertretung`,
   );
-  if (!absence.deputyId)
-    p.note("(die Vertretung steht auf der Abwesenheit; das Formular fragt noch nicht danach)");
 
   const since = slack.calls.length;
   const before = chat.lastId();

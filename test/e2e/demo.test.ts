@@ -76,7 +76,7 @@ describe("npm run demo -- --scenario=casework", () => {
       /⑤ Vermittlung an Jobcenter Arbeitplus Bielefeld/,
       /⑥ Tagesüberblick[^\n]*\n(?: {3}.*\n)*? {3}\*Rückmeldungen nachfassen\*/,
       /⑦ .+ fasst beim Jobcenter Arbeitplus Bielefeld nach/,
-      /⑧ .+ trägt in App Home eine Abwesenheit ein .+; Vertretung: /,
+      /⑧ .+ trägt in App Home eine Abwesenheit ein .+ und benennt .+ als Vertretung/,
       /⑨ .+ erhält als Vertretung die Nachricht als Direktnachricht:\n.*\n.*Мені прийшов лист від Jobcenter/,
       /⑩ Fallkonferenz mit Jobcenter Arbeitplus Bielefeld/,
       /⑪ .+ schließt den Fall \(Ziele erreicht\): „[^“]*Deutschkurs B1 beginnen“ Erreicht, „[^“]*Eine größere Wohnung finden“ Teilweise erreicht/,
