@@ -37,6 +37,7 @@ import { benchIntake } from "./intake.ts";
 import { benchPacing } from "./pacing.ts";
 import { benchReminders } from "./reminders.ts";
 import { benchReport } from "./report.ts";
+import { benchScale } from "./scale.ts";
 import { compareStrategies, type SimMetrics, STRATEGIES } from "./simulate.ts";
 
 const { values: args } = parseArgs({
@@ -44,7 +45,7 @@ const { values: args } = parseArgs({
     quick: { type: "boolean", default: false },
     out: { type: "string", default: "bench/results.json" },
     seed: { type: "string", default: "1" },
-    /** comma list of sections to run: pure,db,batch,sim,report,reminders,intake,pacing (default all) */
+    /** comma list of sections to run: pure,db,batch,sim,report,reminders,intake,pacing,scale (default all) */
     only: { type: "string", default: "" },
     "batch-size": { type: "string" },
   },
@@ -315,6 +316,9 @@ async function main(): Promise<void> {
   if (runs("intake")) for (const [k, v] of Object.entries(await benchIntake({ quick: QUICK }))) put(k, v);
   if (runs("pacing")) for (const [k, v] of Object.entries(await benchPacing({ quick: QUICK }))) put(k, v);
   mem("intake_pacing");
+  // worker processes, 1 vs 3 (14.4): bench/scale.ts; separate processes, so last
+  if (runs("scale"))
+    for (const [k, v] of Object.entries(await benchScale({ intakes: QUICK ? 100 : 400 }))) put(k, v);
   put("bench.loadavg_end", loadavg()[0]!);
   put("bench.total_s", (performance.now() - started) / 1000);
   put("bench.quick", QUICK ? 1 : 0);
@@ -352,6 +356,11 @@ async function main(): Promise<void> {
     `  reminders, ${results["reminders.delivered"]} delivered across a worker restart: p99 ${results["reminders.p99_late_ms"]} ms late ${verdict(results["reminders.p99_late_ms"]! <= 1000)}, lost ${results["reminders.lost"]} ${verdict(results["reminders.lost"] === 0)}`,
     `  intake, ${results.intake_chats} chats: ${Math.round(results.intake_updates_per_s!)} updates/s ${verdict(results.intake_updates_per_s! >= 500)}, p99 ${results.intake_p99_ms} ms ${verdict(results.intake_p99_ms! <= 100)}, lost ${results.intake_lost} / duplicated ${results.intake_duplicated} ${verdict(results.intake_lost === 0 && results.intake_duplicated === 0 && results.intake_out_of_order_chats === 0)}`,
     `  outbound, ${results.tg_out_n} notifications: ${results.tg_out_per_s}/s of ${results.tg_out_allowed_per_s}/s allowed (ratio ${results.tg_out_ratio}) ${verdict(results.tg_out_ratio! >= 0.9)}, ${results.tg_429_steady} × 429 in steady state ${verdict(results.tg_429_steady === 0)}`,
+    ...(results.scale_3x_ratio !== undefined
+      ? [
+          `  worker processes, ${results["scale.intakes"]} intakes (triage + assignment): 1 worker ${round(results["scale.1_worker_per_s"]!)}/s, 3 workers ${round(results["scale.3_workers_per_s"]!)}/s, ratio ${round(results.scale_3x_ratio)}× ${verdict(results.scale_3x_ratio >= 1.8)} (on ${results["bench.cores"]} cores, Postgres and Redis on the same cores)`,
+        ]
+      : []),
     ...simLines,
   ];
   console.log(lines.join("\n"));

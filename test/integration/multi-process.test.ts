@@ -5,123 +5,48 @@
 // (the driver here) sends what got no answer to another app process, as Telegram redelivers.
 //
 // Shown: every person's intake arrives exactly as they answered it (a lost tap leaves the
-// questionnaire unfinished, a doubled tap unticks a topic), every intake is triaged, no case is
+// questionnaire unfinished; a tap handled twice must not change an answer), every intake is triaged, no case is
 // assigned twice, nobody is over capacity, and the wait list and the cases agree. Throughput is not
-// asserted here (bench/ measures it).
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
-import pg from "pg";
+// asserted here (bench/scale.ts measures it: scale_3x_ratio).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadOrganisation } from "../../src/config/org.load.ts";
-import { freePort } from "../../src/infra/redis.ts";
-import { generateKeySpec } from "../../src/privacy/crypto.ts";
 import { createCallbackCodec } from "../../src/telegram/callback-data.ts";
 import { choicesToBits, partnerFingerprint } from "../../src/telegram/keyboards.ts";
 import { BotApiPeer } from "../support/bot-api-peer.ts";
 import { intakeUpdate, LOAD_SECRET, LOAD_TOKEN, SCRIPT } from "../support/intake-load.ts";
+import { type Cluster, createCluster } from "../support/processes.ts";
 
 const CHATS = 24;
-const BASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/anlauf_test";
-const dbName = `anlauf_mp_${process.pid}_${randomBytes(3).toString("hex")}`;
-const dbUrl = (() => {
-  const u = new URL(BASE_URL);
-  u.pathname = `/${dbName}`;
-  return u.toString();
-})();
-const adminUrl = (() => {
-  const u = new URL(BASE_URL);
-  u.pathname = "/postgres";
-  return u.toString();
-})();
-const prefix = `t-mp-${process.pid}-${randomBytes(3).toString("hex")}`;
-const keys = generateKeySpec("mp");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Proc {
-  role: "telegram" | "worker";
-  port: number;
-  child: ChildProcess;
-  log: string[];
-  alive: boolean;
-}
-
-const procs: Proc[] = [];
 let peer: BotApiPeer;
-let sql: pg.Pool;
-
-async function start(role: Proc["role"]): Promise<Proc> {
-  const port = await freePort();
-  const log: string[] = [];
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "--role", role], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: "test",
-      LOG_LEVEL: "warn",
-      PORT: String(port),
-      DATABASE_URL: dbUrl,
-      DATABASE_POOL_MAX: "4",
-      REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-      ANLAUF_QUEUE_PREFIX: prefix,
-      ANLAUF_ENCRYPTION_KEYS: keys,
-      TELEGRAM_BOT_TOKEN: LOAD_TOKEN,
-      TELEGRAM_API_ROOT: peer.apiRoot,
-      TELEGRAM_WEBHOOK_URL: "https://anlauf.example.org/telegram/webhook",
-      TELEGRAM_WEBHOOK_SECRET: LOAD_SECRET,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const p: Proc = { role, port, child, log, alive: true };
-  child.stdout!.on("data", (d) => log.push(String(d)));
-  child.stderr!.on("data", (d) => log.push(String(d)));
-  child.on("exit", () => {
-    p.alive = false;
-  });
-  procs.push(p);
-  const until = Date.now() + 240_000;
-  for (;;) {
-    if (!p.alive) throw new Error(`${role} process exited at start:\n${log.join("").slice(-3000)}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return p;
-    } catch {}
-    if (Date.now() > until)
-      throw new Error(`${role} process not healthy in time:\n${log.join("").slice(-3000)}`);
-    await sleep(300);
-  }
-}
+let cluster: Cluster;
 
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  await admin.end();
-  sql = new pg.Pool({ connectionString: dbUrl, max: 2 });
   peer = await new BotApiPeer({ token: LOAD_TOKEN }).start();
+  cluster = await createCluster("mp", {
+    TELEGRAM_BOT_TOKEN: LOAD_TOKEN,
+    TELEGRAM_API_ROOT: peer.apiRoot,
+    TELEGRAM_WEBHOOK_URL: "https://anlauf.example.org/telegram/webhook",
+    TELEGRAM_WEBHOOK_SECRET: LOAD_SECRET,
+  });
   // the first applies the migrations; the other five start together and find nothing to apply
   // (they no longer queue for Prisma's migration lock, which timed out with several waiting)
-  await start("worker");
-  await Promise.all((["worker", "worker", "telegram", "telegram", "telegram"] as const).map((r) => start(r)));
+  await cluster.start("worker");
+  await Promise.all(
+    (["worker", "worker", "telegram", "telegram", "telegram"] as const).map((r) => cluster.start(r)),
+  );
 }, 600_000);
 
 afterAll(async () => {
-  for (const p of procs) p.child.kill("SIGKILL");
-  await sleep(200);
-  await sql?.end();
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-  await admin.end();
-  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-  const stale = await redis.keys(`${prefix}*`);
-  for (let i = 0; i < stale.length; i += 500) await redis.del(...stale.slice(i, i + 500));
-  await redis.quit();
+  await cluster?.close();
   await peer?.stop();
 }, 60_000);
 
 describe("three app and three worker processes, one of each killed mid-run", () => {
   it("loses no update, handles none twice, assigns no case twice and nobody over capacity", async () => {
     // demand above capacity, so the wait list and the capacity check both matter
-    await sql.query(`UPDATE "CaseManager" SET "capacityOverride" = 2`);
+    await cluster.sql.query(`UPDATE "CaseManager" SET "capacityOverride" = 2`);
     const org = await loadOrganisation("orgs/bielefeld.yaml");
     const officeIds = org.referralTargets.map((r) => r.id);
     const noneReleased = choicesToBits(
@@ -133,7 +58,7 @@ describe("three app and three worker processes, one of each killed mid-run", () 
       noneReleased,
       lastMessageId: (c: number) => peer.lastMessageId(c),
     };
-    const apps = procs.filter((p) => p.role === "telegram");
+    const apps = cluster.procs.filter((p) => p.role === "telegram");
     let updateId = 10_000;
     let redelivered = 0;
     let sentUpdates = 0;
@@ -171,7 +96,7 @@ describe("three app and three worker processes, one of each killed mid-run", () 
             killed = true;
             // mid-run, mid-job: one app process and one worker die without a chance to clean up
             apps[0]!.child.kill("SIGKILL");
-            procs.find((p) => p.role === "worker")!.child.kill("SIGKILL");
+            cluster.procs.find((p) => p.role === "worker")!.child.kill("SIGKILL");
           }
         }
       }),
@@ -179,13 +104,13 @@ describe("three app and three worker processes, one of each killed mid-run", () 
     expect(killed).toBe(true);
 
     // the intakes: one per person, with exactly the answers the script gave
-    const intakes = await sql.query<{
+    const intakes = await cluster.sql.query<{
       topics: string[];
       contactModes: string[];
       timesOfDay: string[];
       adults: number;
     }>(`SELECT topics, "contactModes", "timesOfDay", adults FROM "Intake"`);
-    const stuck = await sql.query(`
+    const stuck = await cluster.sql.query(`
       SELECT c."telegramUserId"::text AS chat, v.step, v.draft FROM "Client" c
       LEFT JOIN "Conversation" v ON v."clientId" = c.id
       WHERE NOT EXISTS (SELECT 1 FROM "Intake" i WHERE i."clientId" = c.id)`);
@@ -201,7 +126,7 @@ describe("three app and three worker processes, one of each killed mid-run", () 
     const until = Date.now() + 180_000;
     let state = { triaged: 0, cases: 0, assigned: 0 };
     while (Date.now() < until) {
-      const r = await sql.query<typeof state>(`
+      const r = await cluster.sql.query<typeof state>(`
         SELECT (SELECT count(*)::int FROM "TriageOutcome") AS triaged,
                (SELECT count(*)::int FROM "Case") AS cases,
                (SELECT count(*)::int FROM "Case" WHERE phase = 'pending_acceptance') AS assigned`);
@@ -209,23 +134,18 @@ describe("three app and three worker processes, one of each killed mid-run", () 
       if (state.triaged === CHATS && state.cases === CHATS && state.assigned > 0) break;
       await sleep(1000);
     }
-    expect(
-      state,
-      procs
-        .map((p) => `${p.role}:${p.port} ${p.alive ? "alive" : "dead"}\n${p.log.join("").slice(-1500)}`)
-        .join("\n"),
-    ).toMatchObject({ triaged: CHATS, cases: CHATS });
+    expect(state, cluster.logs()).toMatchObject({ triaged: CHATS, cases: CHATS });
     expect(state.assigned).toBeGreaterThan(0);
 
-    const doubled = await sql.query(
+    const doubled = await cluster.sql.query(
       `SELECT "caseId" FROM "Assignment" WHERE status IN ('pending','accepted') GROUP BY "caseId" HAVING count(*) > 1`,
     );
     expect(doubled.rows).toEqual([]);
-    const over = await sql.query(`
+    const over = await cluster.sql.query(`
       SELECT cm.id FROM "CaseManager" cm JOIN "Case" c ON c."cmId" = cm.id AND c.phase NOT IN ('waiting','closed')
       GROUP BY cm.id HAVING count(c.id) > max(cm."capacityOverride")`);
     expect(over.rows).toEqual([]);
-    const disagree = await sql.query(`
+    const disagree = await cluster.sql.query(`
       SELECT w.id FROM "WaitlistEntry" w JOIN "Case" c ON c."intakeId" = w."intakeId"
       WHERE (w.status = 'waiting') <> (c.phase = 'waiting')`);
     expect(disagree.rows).toEqual([]);
