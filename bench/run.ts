@@ -348,14 +348,46 @@ async function main(): Promise<void> {
       .map(([k, v]) => `${k.padEnd(40)}${String(v).padStart(12)}`),
     "",
     `targets (p99 ≤ 20 ms, ≥ 1000 assignments/s) on ${results["bench.cores"]} cores, load average ${results["bench.loadavg_start"]} → ${results["bench.loadavg_end"]}:`,
-    `  pure decision, ${results["assignment.case_managers"]} case managers × ${results["assignment.clients"]} clients: p99 ${p99} ms ${verdict(p99 <= 20)}, ${Math.round(perS)}/s ${verdict(perS >= 1000)}`,
-    `  transactional assign, ${results["assignment_db.case_managers"]} case managers, ${results["assignment_db.waiting"]} waiting: p99 ${dbP99} ms ${verdict(dbP99 <= 20)}, ${Math.round(dbPerS)}/s ${verdict(dbPerS >= 1000)}`,
-    `  batched assign (issue 14.1), ${results["assign_batch.case_managers"]} case managers in ${results["assign_batch.agencies"]} agencies, ${results["assign_batch.waiting"]} waiting, batches of ${results["assign_batch.batch_size"]}: p99 ${bP99} ms per assignment (its batch's wall time) ${verdict(bP99 <= 20)}, amortised p99 ${results.assign_amortised_p99_ms} ms ${verdict((results.assign_amortised_p99_ms ?? Number.NaN) <= 20)}; ${Math.round(bPerS)}/s ${verdict(bPerS >= 1000)}`,
-    `    vs per-case before (same run, same data): p99 ${results.assign_p99_ms_before} ms, ${Math.round(results.assign_per_s_before ?? Number.NaN)}/s; ratios batch/before: p99 ${ratio(bP99, results.assign_p99_ms_before)}, amortised p99 ${ratio(results.assign_amortised_p99_ms, results.assign_p99_ms_before)}, per second ${ratio(bPerS, results.assign_per_s_before)}`,
-    `    ${results["assign_batch.parallel_workers"]} parallel batch runners: ${Math.round(results.assign_parallel_per_s ?? Number.NaN)}/s; checks: over capacity ${results["assign_batch.over_capacity"]}, double assigned ${results["assign_batch.double_assigned"]}, without decision record ${results["assign_batch.without_decision"]}, offered to someone absent ${results["assign_batch.absent_assigned"]}`,
-    `  reminders, ${results["reminders.delivered"]} delivered across a worker restart: p99 ${results["reminders.p99_late_ms"]} ms late ${verdict(results["reminders.p99_late_ms"]! <= 1000)}, lost ${results["reminders.lost"]} ${verdict(results["reminders.lost"] === 0)}`,
-    `  intake, ${results.intake_chats} chats: ${Math.round(results.intake_updates_per_s!)} updates/s ${verdict(results.intake_updates_per_s! >= 500)}, p99 ${results.intake_p99_ms} ms ${verdict(results.intake_p99_ms! <= 100)}, lost ${results.intake_lost} / duplicated ${results.intake_duplicated} ${verdict(results.intake_lost === 0 && results.intake_duplicated === 0 && results.intake_out_of_order_chats === 0)}`,
-    `  outbound, ${results.tg_out_n} notifications: ${results.tg_out_per_s}/s of ${results.tg_out_allowed_per_s}/s allowed (ratio ${results.tg_out_ratio}) ${verdict(results.tg_out_ratio! >= 0.9)}, ${results.tg_429_steady} × 429 in steady state ${verdict(results.tg_429_steady === 0)}`,
+    ...(results["assignment.p99_ms"] !== undefined
+      ? [
+          `  pure decision, ${results["assignment.case_managers"]} case managers × ${results["assignment.clients"]} clients: p99 ${p99} ms ${verdict(p99 <= 20)}, ${Math.round(perS)}/s ${verdict(perS >= 1000)}`,
+        ]
+      : []),
+    ...(results["assignment_db.p99_ms"] !== undefined
+      ? [
+          `  transactional assign, ${results["assignment_db.case_managers"]} case managers, ${results["assignment_db.waiting"]} waiting: p99 ${dbP99} ms ${verdict(dbP99 <= 20)}, ${Math.round(dbPerS)}/s ${verdict(dbPerS >= 1000)}`,
+        ]
+      : []),
+    ...(results.assign_p99_ms !== undefined
+      ? [
+          `  batched assign (issue 14.1), ${results["assign_batch.case_managers"]} case managers in ${results["assign_batch.agencies"]} agencies, ${results["assign_batch.waiting"]} waiting, batches of ${results["assign_batch.batch_size"]}: p99 ${bP99} ms per assignment (its batch's wall time) ${verdict(bP99 <= 20)}, amortised p99 ${results.assign_amortised_p99_ms} ms ${verdict((results.assign_amortised_p99_ms ?? Number.NaN) <= 20)}; ${Math.round(bPerS)}/s ${verdict(bPerS >= 1000)}`,
+        ]
+      : []),
+    ...(results.assign_p99_ms !== undefined
+      ? [
+          `    vs per-case before (same run, same data): p99 ${results.assign_p99_ms_before} ms, ${Math.round(results.assign_per_s_before ?? Number.NaN)}/s; ratios batch/before: p99 ${ratio(bP99, results.assign_p99_ms_before)}, amortised p99 ${ratio(results.assign_amortised_p99_ms, results.assign_p99_ms_before)}, per second ${ratio(bPerS, results.assign_per_s_before)}`,
+        ]
+      : []),
+    ...(results.assign_p99_ms !== undefined
+      ? [
+          `    ${results["assign_batch.parallel_workers"]} parallel batch runners: ${Math.round(results.assign_parallel_per_s ?? Number.NaN)}/s; checks: over capacity ${results["assign_batch.over_capacity"]}, double assigned ${results["assign_batch.double_assigned"]}, without decision record ${results["assign_batch.without_decision"]}, offered to someone absent ${results["assign_batch.absent_assigned"]}`,
+        ]
+      : []),
+    ...(results["reminders.delivered"] !== undefined
+      ? [
+          `  reminders, ${results["reminders.delivered"]} delivered across a worker restart: p99 ${results["reminders.p99_late_ms"]} ms late ${verdict(results["reminders.p99_late_ms"]! <= 1000)}, lost ${results["reminders.lost"]} ${verdict(results["reminders.lost"] === 0)}`,
+        ]
+      : []),
+    ...(results.intake_updates_per_s !== undefined
+      ? [
+          `  intake, ${results.intake_chats} chats: ${Math.round(results.intake_updates_per_s!)} updates/s ${verdict(results.intake_updates_per_s! >= 500)}, p99 ${results.intake_p99_ms} ms ${verdict(results.intake_p99_ms! <= 100)}, lost ${results.intake_lost} / duplicated ${results.intake_duplicated} ${verdict(results.intake_lost === 0 && results.intake_duplicated === 0 && results.intake_out_of_order_chats === 0)}`,
+        ]
+      : []),
+    ...(results.tg_out_n !== undefined
+      ? [
+          `  outbound, ${results.tg_out_n} notifications: ${results.tg_out_per_s}/s of ${results.tg_out_allowed_per_s}/s allowed (ratio ${results.tg_out_ratio}) ${verdict(results.tg_out_ratio! >= 0.9)}, ${results.tg_429_steady} × 429 in steady state ${verdict(results.tg_429_steady === 0)}`,
+        ]
+      : []),
     ...(results.scale_3x_ratio !== undefined
       ? [
           `  worker processes, ${results["scale.intakes"]} intakes (triage + assignment): 1 worker ${round(results["scale.1_worker_per_s"]!)}/s, 3 workers ${round(results["scale.3_workers_per_s"]!)}/s, ratio ${round(results.scale_3x_ratio)}× ${verdict(results.scale_3x_ratio >= 1.8)} (on ${results["bench.cores"]} cores, Postgres and Redis on the same cores)`,
