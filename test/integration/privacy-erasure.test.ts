@@ -220,6 +220,11 @@ describe("/delete erasure", () => {
       expect.arrayContaining([`Client.telegramUserId contains ${c.telegramUserId}`]),
     );
     expect((await findInRedis(redis, prefix, [c.personal.name])).length).toBe(1);
+    const encBefore = await db.sql.query(
+      `SELECT count(*)::int AS n FROM "CaseEvent" WHERE "caseId" = $1 AND data ? 'reasonEnc'`,
+      [c.caseId],
+    );
+    expect(encBefore.rows[0].n).toBe(1);
     // control: the fixture holds ciphertext in every registered encrypted column, so the check after
     // the erasure covers each one (a newly registered field without fixture data fails here)
     // (staff's own notes on absences and exceptions belong to no client and are not erased per client)
@@ -245,6 +250,17 @@ describe("/delete erasure", () => {
         for (const v of personalValues(c)) expect(clear, `${table}.${col}`).not.toContain(v);
       }
     expect(await findInPostgres(db.sql, db.schema, personalValues(c))).toEqual([]);
+    // ciphertext inside JSON (case events' data.reasonEnc) is gone too, not only unreadable
+    const enc = await db.sql.query(
+      `SELECT count(*)::int AS n FROM "CaseEvent" WHERE "caseId" = $1 AND data ? 'reasonEnc'`,
+      [c.caseId],
+    );
+    expect(enc.rows[0].n).toBe(0);
+    const decisions = await db.sql.query(
+      `SELECT candidates::text AS c FROM "AssignmentDecision" WHERE "caseId" = $1`,
+      [c.caseId],
+    );
+    for (const d of decisions.rows) expect(d.c).toBe("[]");
     expect(await findInRedis(redis, prefix, personalValues(c))).toEqual([]);
     expect(await jobsReferencing(c.clientId)).toBe(0);
     expect(await jobsReferencing(c.assignmentId)).toBe(0);

@@ -62,6 +62,7 @@ export async function createRichClient(
     declineReason: `kenne Familie ${tag} privat`,
     childName: `Kind${tag}`,
     draftName: `Entwurf${tag}`,
+    overrideNote: `Familie ${tag} zieht zu Verwandten`,
   };
   const clientId = randomUUID();
   const intakeId = randomUUID();
@@ -199,6 +200,23 @@ export async function createRichClient(
       },
     });
   }
+  const eventId = randomUUID();
+  await db.caseEvent.create({
+    data: {
+      id: eventId,
+      caseId,
+      kind: "triage.overridden",
+      actor: `cm:${opts.cmId}`,
+      data: {
+        reason: "other",
+        reasonEnc: cipher.encrypt(personal.overrideNote, {
+          table: "CaseEvent",
+          column: "data.reasonEnc",
+          row: eventId,
+        }),
+      },
+    },
+  });
   await db.auditLog.create({ data: { actor: `cm:${opts.cmId}`, action: "case.read", caseId, clientId } });
   return {
     clientId,

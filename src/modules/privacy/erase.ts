@@ -8,7 +8,8 @@
 //   pending offer revoked, future appointments cancelled, wait-list entry withdrawn, slot freed)
 // - deletes Conversation, HouseholdMember, Consent and SurveyInvitation rows
 // - blanks RelayedMessage bodies, Goal texts and steps, assessment notes, referral notes, conference
-//   decisions and appointment addresses; nulls Assignment decline reasons
+//   decisions and appointment addresses; nulls Assignment decline reasons, the encrypted reasons in
+//   case events (data.reasonEnc), triage notes and the decision records' candidates
 // - strips the intake's answers that are not needed to find the case again (topics, languages, …)
 //   and the matching inputs stored with assignment decisions
 // - turns the Client row into a tombstone: Telegram ids, name, phone, district, country and source
@@ -297,8 +298,16 @@ export class ErasureService {
     await tx.assignment.updateMany({ where: { caseId: { in: caseIds } }, data: { declineReason: null } });
     await tx.assignmentDecision.updateMany({
       where: { caseId: { in: caseIds } },
-      data: { inputs: { erased: true } },
+      // the candidates' scores are computed from the client's languages, topics and district
+      data: { inputs: { erased: true }, candidates: [], excluded: [] },
     });
+    await tx.triageOutcome.updateMany({ where: { intakeId: { in: intakeIds } }, data: { notes: [] } });
+    // staff's free-text reasons kept encrypted inside case events (reassignment, triage override)
+    if (caseIds.length)
+      await tx.$executeRawUnsafe(
+        `UPDATE "CaseEvent" SET data = data - 'reasonEnc' WHERE "caseId" = ANY($1::uuid[]) AND data ? 'reasonEnc'`,
+        caseIds,
+      );
     await tx.intake.updateMany({
       where: { id: { in: intakeIds } },
       data: {
