@@ -18,6 +18,7 @@ import type { CaseQueries, CaseThreadTarget, StaffReplyResult, ThreadActions } f
 
 export const STAFF_MESSAGE_TEMPLATE = "relay.staff_message";
 export const DEPUTY_MESSAGE_TEMPLATE = "relay.deputy_message";
+export const LEAD_MESSAGE_TEMPLATE = "relay.lead_message";
 /** Telegram allows 4096 characters; leave room for the template around the text. */
 export const MAX_RELAY_CHARS = 3500;
 
@@ -58,7 +59,13 @@ export class PrismaThreadActions implements ThreadActions {
     if (!d.ok) return { outcome: "not_allowed" };
     if (target.erased) return { outcome: "erased" };
     if (!target.relayConsent) return { outcome: "no_consent" };
-    const template = d.via === "deputy" ? DEPUTY_MESSAGE_TEMPLATE : STAFF_MESSAGE_TEMPLATE;
+    // the client should know who writes: their case manager, a deputy standing in, or a team lead
+    const template =
+      d.via === "deputy"
+        ? DEPUTY_MESSAGE_TEMPLATE
+        : d.via === "supervision" || d.via === "coordination"
+          ? LEAD_MESSAGE_TEMPLATE
+          : STAFF_MESSAGE_TEMPLATE;
     const now = this.deps.now();
     let id: string;
     try {

@@ -159,6 +159,9 @@ const RELAYED_BODY_MAX = 3500;
 export const STAFF_MESSAGE = "relay.staff_message";
 /** a deputy's message: says who stands in for the case manager (src/slack/relay.ts) */
 export const DEPUTY_MESSAGE = "relay.deputy_message";
+/** a supervising team lead's message: says who writes, so it is not taken for the case manager */
+export const LEAD_MESSAGE = "relay.lead_message";
+const RELAYED = new Set([STAFF_MESSAGE, DEPUTY_MESSAGE, LEAD_MESSAGE]);
 
 /**
  * Job payloads carry ids and codes; some texts need more. The parameters a template may use besides
@@ -170,6 +173,7 @@ export const DEPUTY_MESSAGE = "relay.deputy_message";
  *   message  = the decrypted staff message                        from relayedMessageId (relay.staff_message)
  *   question = the survey's first question, with its buttons      from invitationId (survey:invite.*, handler)
  *   deputyName, agencyName = the deputy's first name and agency    from relayedMessageId (relay.deputy_message)
+ *   authorName, agencyName = the lead's first name and agency      from relayedMessageId (relay.lead_message)
  * Undefined when there is nothing to deliver (a relayed message that is gone).
  */
 export async function templateParams(
@@ -197,17 +201,17 @@ export async function templateParams(
       ? html(`\n\n${render(app, locale, key)}`)
       : "";
   }
-  if (template === STAFF_MESSAGE || template === DEPUTY_MESSAGE) {
+  if (RELAYED.has(template)) {
     const id = String(params.relayedMessageId ?? "");
     const body = UUID.test(id) ? await repo.relayedMessageFor(clientId, id) : undefined;
     if (body === undefined) return undefined;
     out.message = body.length > RELAYED_BODY_MAX ? `${body.slice(0, RELAYED_BODY_MAX)} …` : body;
   }
-  if (template === DEPUTY_MESSAGE) {
+  if (template === DEPUTY_MESSAGE || template === LEAD_MESSAGE) {
     // first name and agency only, as when the client first heard of their case manager
     const author = await new StandInRepository(app.db).authorOf(String(params.relayedMessageId));
     if (!author) return undefined;
-    out.deputyName = firstNameOf(author.name);
+    out[template === DEPUTY_MESSAGE ? "deputyName" : "authorName"] = firstNameOf(author.name);
     out.agencyName = author.agencyName;
   }
   return out;
@@ -248,7 +252,7 @@ export function telegramSendHandler(
         throw new UnrecoverableError(`telegram.send: Telegram refused (${(e as GrammyError).error_code})`);
       throw e;
     }
-    if (p.template === STAFF_MESSAGE || p.template === DEPUTY_MESSAGE)
+    if (RELAYED.has(p.template))
       await repo.markRelayedDelivered(String(p.params.relayedMessageId), messageId, app.now());
     await repo.markSent(p.key, messageId);
     return { messageId };

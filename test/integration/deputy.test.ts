@@ -14,6 +14,7 @@ import { startTestSystem, type TestSystem } from "../support/system.ts";
 import {
   blockAction,
   commandBody,
+  eventBody,
   interactionBody,
   type Seeded,
   seedOfferedCase,
@@ -266,5 +267,49 @@ describe("the deputy during an absence", () => {
     );
     expect(back.args.channel).toBe(slack[ABSENT]);
     expect(String(back.args.text)).not.toContain("Vertretung");
+  });
+});
+
+describe("a team lead writing in a case thread", () => {
+  it("reaches the client as the team lead, by first name and agency, not as 'your case manager'", async () => {
+    const ts = `${Math.floor(Date.now() / 1000)}.424242`;
+    const body = eventBody({
+      type: "message",
+      channel: `D${slack[ABSENT]}`,
+      channel_type: "im",
+      user: slack[LEAD],
+      text: "Ich übernehme das heute.",
+      ts,
+      thread_ts: THREAD_TS,
+    });
+    const res = await fetch(events(), {
+      method: "POST",
+      body,
+      headers: signedHeaders(body, { contentType: "application/json" }),
+    });
+    expect(res.status).toBe(200);
+    const stored = await until(() =>
+      sys.ctx.db.relayedMessage.findFirst({
+        where: { caseId: seeded.caseId, direction: "staff_to_client", author: `cm:${LEAD}` },
+      }),
+    );
+    const job = await until(() => sys.ctx.producer.queue(QUEUES.telegram).getJob(`j-tg.relay.${stored.id}`));
+    expect(job.data).toMatchObject({
+      template: "relay.lead_message",
+      params: { relayedMessageId: stored.id },
+    });
+    const repo = new IntakeRepository(sys.ctx.db, sys.ctx.cipher);
+    const params = await templateParams(
+      sys.ctx,
+      repo,
+      "ar",
+      seeded.clientId,
+      job.data.template,
+      job.data.params,
+    );
+    const text = render(sys.ctx, "ar", job.data.template, params);
+    expect(text).toContain("Miriam");
+    expect(text).toContain("مسؤول/ة فريق إدارة الحالات");
+    expect(text).toContain("Ich übernehme das heute.");
   });
 });
