@@ -130,7 +130,13 @@ describe("/delete erasure", () => {
   let reportBefore: Awaited<ReturnType<typeof buildReport>>;
 
   beforeAll(async () => {
-    c = await createRichClient(db.prisma, cipher, { cmId: cmA, otherCmId: cmB, now: NOW, tag: "erase1" });
+    c = await createRichClient(db.prisma, cipher, {
+      cmId: cmA,
+      otherCmId: cmB,
+      now: NOW,
+      tag: "erase1",
+      overrideNote: true,
+    });
     other = await createRichClient(db.prisma, cipher, { cmId: cmB, otherCmId: cmA, now: NOW, tag: "keep1" });
     // the case work's free texts, each naming the person: goal steps, assessment notes, a referral
     // note, a conference's decisions, a home-visit address

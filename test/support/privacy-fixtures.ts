@@ -48,6 +48,8 @@ export async function createRichClient(
     phase?: "service_steering" | "pending_acceptance" | "waiting";
     now?: Date;
     tag?: string;
+    /** also a triage-override case event with the staff note encrypted inside its data */
+    overrideNote?: boolean;
   },
 ): Promise<RichClient> {
   seq++;
@@ -201,22 +203,23 @@ export async function createRichClient(
     });
   }
   const eventId = randomUUID();
-  await db.caseEvent.create({
-    data: {
-      id: eventId,
-      caseId,
-      kind: "triage.overridden",
-      actor: `cm:${opts.cmId}`,
+  if (opts.overrideNote)
+    await db.caseEvent.create({
       data: {
-        reason: "other",
-        reasonEnc: cipher.encrypt(personal.overrideNote, {
-          table: "CaseEvent",
-          column: "data.reasonEnc",
-          row: eventId,
-        }),
+        id: eventId,
+        caseId,
+        kind: "triage.overridden",
+        actor: `cm:${opts.cmId}`,
+        data: {
+          reason: "other",
+          reasonEnc: cipher.encrypt(personal.overrideNote, {
+            table: "CaseEvent",
+            column: "data.reasonEnc",
+            row: eventId,
+          }),
+        },
       },
-    },
-  });
+    });
   await db.auditLog.create({ data: { actor: `cm:${opts.cmId}`, action: "case.read", caseId, clientId } });
   return {
     clientId,
