@@ -141,6 +141,8 @@ export const JOBS = defineJobs({
     queue: QUEUES.slack,
     schema: z.strictObject({
       slackUserId: z.string().regex(/^[UW][A-Z0-9]{2,20}$/),
+      /** the asker's staff id, for the audit row */
+      staffId: z.string().min(1).max(64),
       /** inclusive days */
       from: z.iso.date(),
       to: z.iso.date(),

@@ -3,6 +3,7 @@
 // at start, the sweep of erasures whose Slack clean-up is not finished.
 import { webApi } from "@slack/bolt";
 import type { AppContext, Feature } from "../app/feature.ts";
+import { AuditRepository } from "../modules/audit/audit.repository.ts";
 import { IdempotencyRepository } from "../modules/audit/idempotency.repository.ts";
 import { SlackErasureRepository } from "../modules/privacy/slack-erasure.repository.ts";
 import { QUEUES } from "../queue/jobs.ts";
@@ -87,6 +88,7 @@ export function slackFeature(opts: SlackFeatureOptions = {}): Feature {
       const reportFiles = reports
         ? new ReportFileSender({
             keys: new IdempotencyRepository(ctx.db),
+            audit: new AuditRepository(ctx.db),
             i18n: ctx.i18n,
             web: web as unknown as ReportFilesWeb,
             files: (req) => reports(req),

@@ -284,6 +284,7 @@ export interface SlackPorts {
     /** queue the files to the person's DM (job "slack.report_files"; days inclusive) */
     sendFiles?(req: {
       slackUserId: string;
+      staffId: string;
       from: string;
       to: string;
       lng: "de" | "en";

@@ -5,6 +5,7 @@
 // (user, period, variant) keeps a repeated command from uploading them again.
 import type { i18n } from "i18next";
 import type { Logger } from "../lib/logger.ts";
+import type { AuditRepository } from "../modules/audit/audit.repository.ts";
 import type { IdempotencyRepository } from "../modules/audit/idempotency.repository.ts";
 import type { Jobs } from "../queue/jobs.ts";
 import type { PayloadOf } from "../queue/registry.ts";
@@ -26,6 +27,7 @@ export interface ReportFilesWeb {
 
 export interface ReportFilesDeps {
   keys: Pick<IdempotencyRepository, "seen" | "claim">;
+  audit: Pick<AuditRepository, "record">;
   i18n: i18n;
   web: ReportFilesWeb;
   /** the HTML, xlsx and CSV files of the report for [from, to) */
@@ -61,6 +63,7 @@ export class ReportFileSender {
     const opened = await web.conversations.open({ users: p.slackUserId });
     const channel = opened.channel?.id;
     if (!channel) throw new Error("conversations.open returned no channel");
+    let sent = 0;
     try {
       const from = new Date(`${p.from}T00:00:00.000Z`);
       const to = new Date(new Date(`${p.to}T00:00:00.000Z`).getTime() + DAY);
@@ -74,6 +77,7 @@ export class ReportFileSender {
           title: f.name,
         })),
       });
+      sent = files.length;
     } catch (e) {
       if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
         this.d.log.warn({ err: (e as Error).name, variant: p.variant }, "report files not uploaded");
@@ -85,6 +89,11 @@ export class ReportFileSender {
       throw e;
     }
     await keys.claim(key, "slack.report_files", this.d.now());
+    await this.d.audit.record({
+      actor: `cm:${p.staffId}`,
+      action: "report.files_sent",
+      data: { from: p.from, to: p.to, variant: p.variant, files: sent },
+    });
     return "uploaded";
   }
 }

@@ -90,6 +90,10 @@ describe("/kim report delivers the files", () => {
       where: { key: `slack.report_files.${LEAD}.${today}.${today}.internal` },
     });
     expect(row.scope).toBe("slack.report_files");
+    const audit = await sys.ctx.db.auditLog.findMany({ where: { action: "report.files_sent" } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.actor).toBe("cm:miriam-hoffmann");
+    expect(audit[0]!.data).toEqual({ from: today, to: today, variant: "internal", files: 3 });
   });
 
   it("the coordinator gets the public variant and is refused the internal one; a case manager is refused", async () => {

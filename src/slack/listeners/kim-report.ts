@@ -56,7 +56,13 @@ export async function kimReport(
       ?.replace(/^#+\s*/, "") ?? "KIM";
   const blocks: unknown[] = [{ type: "markdown", text: clip(markdown, 12_000) }];
   if (reports.sendFiles && slackUserId) {
-    await reports.sendFiles({ slackUserId, ...period, variant: req.variant, lng: language });
+    await reports.sendFiles({
+      slackUserId,
+      staffId: member.id,
+      ...period,
+      variant: req.variant,
+      lng: language,
+    });
     blocks.push({
       type: "context",
       elements: [{ type: "mrkdwn", text: t("kim.report.files_follow", period) }],
