@@ -1,23 +1,12 @@
 // `/kim report` with the file delivery wired: what the listener queues, and the empty period.
 import { describe, expect, it } from "vitest";
-import { onKim } from "../../src/slack/listeners/kim.ts";
 import type { SlackPorts } from "../../src/slack/ports.ts";
-import { fakePorts, fakeSlack, listenerDeps, PEOPLE } from "./slack-fakes.ts";
+import { fakePorts, PEOPLE, slashKim } from "./slack-fakes.ts";
 
 async function run(user: string, text: string, reports: SlackPorts["reports"]) {
   const { ports } = fakePorts();
   ports.reports = reports;
-  const s = fakeSlack();
-  await onKim(
-    {
-      ack: s.ack,
-      body: { user_id: user, text, response_url: "https://hooks.slack.test/c" },
-      client: s.client,
-      respond: s.respond,
-    },
-    await listenerDeps(ports),
-  );
-  return s.responses[0] as { text: string; blocks?: { type: string }[] };
+  return (await slashKim(ports, user, text))[0] as { text: string; blocks?: { type: string }[] };
 }
 
 describe("/kim report with files", () => {
