@@ -10,9 +10,20 @@ export interface SlackCall {
   at: number;
 }
 
+/** A file shared through files.getUploadURLExternal → upload URL → files.completeUploadExternal. */
+export interface SlackFile {
+  id: string;
+  name: string;
+  title: string;
+  channel: string;
+  content: Buffer;
+}
+
 export interface SlackPeer {
   url: string;
   calls: SlackCall[];
+  /** the files completed so far, in order (uploads never completed are not shared, as in Slack) */
+  files: SlackFile[];
   /** the next `n` calls of `method` answer 429 with Retry-After: `seconds` */
   rateLimitNext(method: string, n: number, seconds?: number): void;
   failNext(method: string, error: string, n?: number): void;
@@ -36,15 +47,46 @@ function parseBody(raw: string, type: string | undefined): Record<string, unknow
   return out;
 }
 
+/** The file of an upload: the first part of a multipart body (how @slack/web-api posts it), else the body. */
+function uploadedBytes(body: Buffer, type: string | undefined): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(type ?? "");
+  if (!type?.startsWith("multipart/") || !boundary) return body;
+  const sep = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const start = body.indexOf(sep);
+  const head = body.indexOf("\r\n\r\n", start);
+  const end = body.indexOf(Buffer.concat([Buffer.from("\r\n"), sep]), head);
+  return start < 0 || head < 0 || end < 0 ? body : body.subarray(head + 4, end);
+}
+
 export async function startSlackPeer(port = 0, onCall?: (c: SlackCall) => void): Promise<SlackPeer> {
   const calls: SlackCall[] = [];
   const limits = new Map<string, { n: number; seconds: number }>();
   const failures = new Map<string, { n: number; error: string }>();
+  const files: SlackFile[] = [];
+  const uploads = new Map<string, { name: string; content?: Buffer }>();
   let seq = 0;
+  let base = "";
   const server: Server = createServer((req, res) => {
-    let raw = "";
-    req.on("data", (c: Buffer) => (raw += c.toString("utf8")));
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
+      const bytes = Buffer.concat(chunks);
+      const raw = bytes.toString("utf8");
+      const upload = /^\/upload\/(F\w+)$/.exec(req.url ?? "");
+      if (upload) {
+        // the upload URL answers in plain text, like files.slack.com
+        const pending = uploads.get(upload[1]!);
+        const file = uploadedBytes(bytes, req.headers["content-type"]);
+        if (pending) pending.content = file;
+        calls.push({
+          method: "files.upload",
+          args: { file_id: upload[1], length: file.length },
+          at: Date.now(),
+        });
+        res.writeHead(pending ? 200 : 404, { "content-type": "text/plain" });
+        res.end(pending ? `OK - ${bytes.length}` : "not found");
+        return;
+      }
       const method = (req.url ?? "").replace(/^\/api\//, "").split("?")[0] ?? "";
       const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
         res.writeHead(status, { "content-type": "application/json", ...headers });
@@ -87,6 +129,29 @@ export async function startSlackPeer(port = 0, onCall?: (c: SlackCall) => void):
         case "views.publish":
         case "views.update":
           return send(200, { ok: true, view: { id: `V${seq}`, ...((args.view as object) ?? {}) } });
+        case "files.getUploadURLExternal": {
+          const id = `F${String(++seq).padStart(8, "0")}`;
+          uploads.set(id, { name: String(args.filename ?? "") });
+          return send(200, { ok: true, upload_url: `${base}upload/${id}`, file_id: id });
+        }
+        case "files.completeUploadExternal": {
+          const list = Array.isArray(args.files) ? (args.files as { id?: string; title?: string }[]) : [];
+          const unknown = list.find((f) => !uploads.get(String(f.id))?.content);
+          if (list.length === 0 || unknown) return send(200, { ok: false, error: "invalid_arguments" });
+          const done = list.map((f) => {
+            const u = uploads.get(String(f.id))!;
+            uploads.delete(String(f.id));
+            return {
+              id: String(f.id),
+              name: u.name,
+              title: f.title ?? u.name,
+              channel: String(args.channel_id ?? ""),
+              content: u.content!,
+            };
+          });
+          files.push(...done);
+          return send(200, { ok: true, files: done.map(({ content: _, ...f }) => f) });
+        }
         case "users.info":
           return send(200, { ok: true, user: { id: args.user, tz: "Europe/Berlin", locale: "de-DE" } });
         default:
@@ -95,9 +160,11 @@ export async function startSlackPeer(port = 0, onCall?: (c: SlackCall) => void):
     });
   });
   const p = await listen(server, port, "127.0.0.1");
+  base = `http://127.0.0.1:${p}/`;
   return {
     url: `http://127.0.0.1:${p}/api/`,
     calls,
+    files,
     rateLimitNext: (method, n, seconds = 1) => limits.set(method, { n, seconds }),
     failNext: (method, error, n = 1) => failures.set(method, { n, error }),
     waitFor: async (pred, timeoutMs = 10_000) => {

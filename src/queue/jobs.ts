@@ -132,6 +132,27 @@ export const JOBS = defineJobs({
     // Slack down for a while must not exhaust the attempts: 10 tries, 5 s doubling (about 85 minutes)
     opts: { attempts: 10, backoff: { type: "exponential", delay: 5000 } },
   }),
+  /**
+   * `/kim report`: the committee report's HTML, xlsx and CSV files to the DM of the person who asked
+   * (src/slack/report-files.ts), rendered by the worker from the period, never carried in Redis. Once
+   * per (Slack user, period, variant): the job id, and an IdempotencyKey row for later repeats.
+   */
+  "slack.report_files": job({
+    queue: QUEUES.slack,
+    schema: z.strictObject({
+      slackUserId: z.string().regex(/^[UW][A-Z0-9]{2,20}$/),
+      /** the asker's staff id, for the audit row */
+      staffId: z.string().min(1).max(64),
+      /** inclusive days */
+      from: z.iso.date(),
+      to: z.iso.date(),
+      variant: z.enum(["public", "internal"]),
+      lng: z.enum(["de", "en"]),
+    }),
+    id: (p) => `slack-report.${p.slackUserId}.${p.from}.${p.to}.${p.variant}`,
+    // a failure tells the person after the last try: three tries, 1 s doubling, keep it short
+    opts: { attempts: 3, backoff: { type: "exponential", delay: 1000 } },
+  }),
   /** weekly team digest (a job scheduler of the Slack feature): enqueues slack.deliver kind digest */
   "slack.digest": job({
     queue: QUEUES.work,

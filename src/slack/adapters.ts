@@ -15,7 +15,7 @@ import { matchingServices } from "../app/runtime/matching.ts";
 import { triageOverrideOf } from "../app/runtime/triage.ts";
 import type { Db } from "../db/client.ts";
 import type { ClientNotifier, StaffNotifier } from "../modules/notify/notifier.ts";
-import { createReportBundle } from "../modules/reports/report.service.ts";
+import { createReportBundle, reportFiles } from "../modules/reports/report.service.ts";
 import { DeputyRepository } from "../modules/staff/deputy.repository.ts";
 import { DeputyService } from "../modules/staff/deputy.service.ts";
 import { ReassignService } from "../modules/staff/reassign.service.ts";
@@ -36,6 +36,7 @@ import type {
   ProposalMove,
   ProposalView,
   RebalanceActions,
+  ReportPeriod,
   SlackPorts,
   StaffDirectory,
 } from "./ports.ts";
@@ -186,18 +187,30 @@ export interface PortWiring {
   appointments?: boolean;
 }
 
-/** The committee report as Markdown (src/modules/reports). */
+/** The committee report (src/modules/reports): Markdown, the files, and their upload to a DM. */
 export function reportPort(ctx: AppContext): NonNullable<SlackPorts["reports"]> {
+  const bundle = ({ from, to, lng, variant }: ReportPeriod) =>
+    createReportBundle(
+      { db: ctx.db, org: ctx.org, i18n: ctx.i18n },
+      { from, to, variant, lng, now: ctx.now() },
+    );
   return {
-    markdown: async ({ from, to, lng, variant }) =>
-      (
-        await createReportBundle(
-          { db: ctx.db, org: ctx.org, i18n: ctx.i18n },
-          { from, to, variant, lng, now: ctx.now() },
-        )
-      ).markdown,
+    markdown: async (req) => (await bundle(req)).markdown,
+    summary: async (req) => {
+      const b = await bundle(req);
+      // a suppressed count (null) is a small number, not nothing
+      const empty = b.report.managed.cases === 0 && b.report.intakes.submitted === 0;
+      return { markdown: b.markdown, empty };
+    },
+    files: async (req) => reportFiles(await bundle(req), REPORT_FILE_FORMATS),
+    sendFiles: async (req) => {
+      await ctx.producer.enqueue("slack.report_files", req);
+    },
   };
 }
+
+/** what `/kim report` sends as files: the page for the committee, the workbook, the raw figures */
+export const REPORT_FILE_FORMATS = ["html", "xlsx", "csv"] as const;
 
 /** The appointments feature's Slack parts: the card's "Propose appointment" and its App Home blocks. */
 export function appointmentsPort(ctx: AppContext): NonNullable<SlackPorts["appointments"]> {

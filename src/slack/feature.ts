@@ -1,8 +1,10 @@
 // The Slack side of anlauf as a feature: listeners (cards, App Home, /kim, case threads), the
-// "slack.deliver" and "slack.erase" workers, the weekly digest scheduler and, at start, the sweep of
-// erasures whose Slack clean-up is not finished.
+// "slack.deliver", "slack.report_files" and "slack.erase" workers, the weekly digest scheduler and,
+// at start, the sweep of erasures whose Slack clean-up is not finished.
 import { webApi } from "@slack/bolt";
 import type { AppContext, Feature } from "../app/feature.ts";
+import { AuditRepository } from "../modules/audit/audit.repository.ts";
+import { IdempotencyRepository } from "../modules/audit/idempotency.repository.ts";
 import { SlackErasureRepository } from "../modules/privacy/slack-erasure.repository.ts";
 import { QUEUES } from "../queue/jobs.ts";
 import { buildPorts, type PortWiring } from "./adapters.ts";
@@ -11,6 +13,7 @@ import { digestDay, type Kv, SlackDeliverer, type SlackWeb } from "./deliver.ts"
 import { SlackEraser, type SlackEraseWeb, sweepSlackErasures } from "./erase.ts";
 import type { SlackPorts } from "./ports.ts";
 import { registerListeners } from "./register.ts";
+import { ReportFileSender, type ReportFilesWeb } from "./report-files.ts";
 
 /** Fixed id of the weekly digest's job scheduler: restarts and several workers keep exactly one. */
 export const DIGEST_SCHEDULER_ID = "slack-digest";
@@ -81,8 +84,21 @@ export function slackFeature(opts: SlackFeatureOptions = {}): Feature {
         log: ctx.log,
         now: ctx.now,
       });
+      const reports = ports.reports?.files;
+      const reportFiles = reports
+        ? new ReportFileSender({
+            keys: new IdempotencyRepository(ctx.db),
+            audit: new AuditRepository(ctx.db),
+            i18n: ctx.i18n,
+            web: web as unknown as ReportFilesWeb,
+            files: (req) => reports(req),
+            log: ctx.log,
+            now: ctx.now,
+          })
+        : null;
       return {
         "slack.deliver": (p, job) => deliverer.run(p, job),
+        "slack.report_files": async (p, job) => (reportFiles ? reportFiles.run(p, job) : "no_reports"),
         "slack.erase": (p, job) => eraser.run(p.caseId, job),
         "slack.digest": async () => {
           const day = digestDay(ctx.now());

@@ -249,6 +249,19 @@ export interface ThreadActions {
   threadOf(caseId: string): Promise<{ channel: string; ts: string } | null>;
 }
 
+export interface ReportPeriod {
+  from: Date;
+  /** exclusive */
+  to: Date;
+  lng: "de" | "en";
+  variant: "public" | "internal";
+}
+
+export interface ReportFile {
+  name: string;
+  content: string | Buffer;
+}
+
 /** Everything the listeners get. */
 export interface SlackPorts {
   directory: StaffDirectory;
@@ -263,12 +276,20 @@ export interface SlackPorts {
   deputies?: Pick<DeputyService, "setForCurrent">;
   /** the committee report (src/modules/reports) as Markdown for [from, to); absent = "comes later" */
   reports?: {
-    markdown(req: {
-      from: Date;
-      to: Date;
+    markdown(req: ReportPeriod): Promise<string>;
+    /** the Markdown and whether the period holds no case and no intake at all (for /kim report) */
+    summary?(req: ReportPeriod): Promise<{ markdown: string; empty: boolean }>;
+    /** the HTML, xlsx and CSV files (the "slack.report_files" worker renders them) */
+    files?(req: ReportPeriod): Promise<ReportFile[]>;
+    /** queue the files to the person's DM (job "slack.report_files"; days inclusive) */
+    sendFiles?(req: {
+      slackUserId: string;
+      staffId: string;
+      from: string;
+      to: string;
       lng: "de" | "en";
       variant: "public" | "internal";
-    }): Promise<string>;
+    }): Promise<void>;
   };
   /** the appointments feature's side (src/modules/appointments): propose from the card, App Home blocks */
   appointments?: {

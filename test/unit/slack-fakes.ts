@@ -3,6 +3,7 @@ import { createI18n } from "../../src/i18n/index.ts";
 import { silentLogger } from "../../src/lib/logger.ts";
 import type { StaffActor } from "../../src/modules/staff/authorize.ts";
 import type { ListenerDeps } from "../../src/slack/listeners/common.ts";
+import { onKim } from "../../src/slack/listeners/kim.ts";
 import type {
   AssignmentCardData,
   CaseThreadTarget,
@@ -301,4 +302,19 @@ export function fakeSlack() {
       },
     },
   };
+}
+
+/** One `/kim <text>` by `user` against `ports`; the private answers it sent. */
+export async function slashKim(ports: SlackPorts, user: string, text: string) {
+  const s = fakeSlack();
+  await onKim(
+    {
+      ack: s.ack,
+      body: { user_id: user, text, response_url: "https://hooks.slack.test/c" },
+      client: s.client,
+      respond: s.respond,
+    },
+    await listenerDeps(ports),
+  );
+  return s.responses;
 }

@@ -29,7 +29,17 @@ import {
 } from "../../src/slack/listeners/team.ts";
 import { onThreadMessage } from "../../src/slack/listeners/threads.ts";
 import type { ProposalView } from "../../src/slack/ports.ts";
-import { ASG, CASE, cardData, fakePorts, fakeSlack, listenerDeps, NOW, PEOPLE } from "./slack-fakes.ts";
+import {
+  ASG,
+  CASE,
+  cardData,
+  fakePorts,
+  fakeSlack,
+  listenerDeps,
+  NOW,
+  PEOPLE,
+  slashKim,
+} from "./slack-fakes.ts";
 
 const click = (user: string, actionId: string, value: string, extra: Record<string, unknown> = {}) => ({
   user: { id: user },
@@ -538,18 +548,7 @@ describe("/kim", () => {
           return `# Bericht ${req.variant}\n\n| a | b |`;
         },
       };
-      const deps = await listenerDeps(ports);
-      const s = fakeSlack();
-      await onKim(
-        {
-          ack: s.ack,
-          body: { user_id: user, text, response_url: "https://hooks.slack.test/c" },
-          client: s.client,
-          respond: s.respond,
-        },
-        deps,
-      );
-      return s.responses[0]!;
+      return (await slashKim(ports, user, text))[0]!;
     };
     const r = await withReports(PEOPLE.lead.slackUserId, "report 2026-01-01 2026-03-31 internal");
     expect(r).toMatchObject({

@@ -1,10 +1,9 @@
 // The /kim slash command: help, status, waitlist, caseload, absence, capacity, rebalance, report, triage.
 // Acknowledged at once (empty ack); the answer follows privately through response_url.
 
-import { parseReportRange, previousMonth } from "../../modules/reports/report.service.ts";
 import type { StaffActor } from "../../modules/staff/authorize.ts";
 import { canProposeRebalance, hasOverview, isLead, overviewScope } from "../../modules/staff/identity.ts";
-import { clip, fmtDateTime, loadBar, type T } from "../blocks/common.ts";
+import { fmtDateTime, loadBar, type T } from "../blocks/common.ts";
 import { deputyField } from "../blocks/deputy.ts";
 import { helpText, KIM_SUBCOMMANDS, type KimSubcommand } from "../blocks/help.ts";
 import { loadLines, waitlistText } from "../blocks/home.ts";
@@ -20,6 +19,7 @@ import {
   who,
 } from "./common.ts";
 import { deputyOptions, kimDeputy } from "./deputy.ts";
+import { kimReport } from "./kim-report.ts";
 import { parseCapacity, setCapacityChecked } from "./team.ts";
 import { openTriageFromCommand } from "./triage.ts";
 
@@ -69,26 +69,11 @@ export async function onKim(args: CommandArgs, deps: ListenerDeps): Promise<void
   });
 }
 
-interface Reply {
+export { parseReportArgs } from "./kim-report.ts";
+
+export interface Reply {
   text: string;
   blocks?: unknown[];
-}
-
-/** "/kim report [YYYY-MM-DD YYYY-MM-DD] [internal]": default the previous month, public variant. */
-export function parseReportArgs(
-  rest: readonly string[],
-  now: Date,
-): { from: Date; to: Date; variant: "public" | "internal" } | null {
-  const days = rest.filter((r) => /^\d{4}-\d{2}-\d{2}$/.test(r));
-  const variant = rest.some((r) => r.toLowerCase() === "internal") ? "internal" : "public";
-  if (rest.some((r) => !/^\d{4}-\d{2}-\d{2}$/.test(r) && !/^(internal|public)$/i.test(r))) return null;
-  if (days.length === 0) return { ...previousMonth(now), variant };
-  if (days.length !== 2) return null;
-  try {
-    return { ...parseReportRange(days[0]!, days[1]!), variant };
-  } catch {
-    return null;
-  }
 }
 
 async function answer(
@@ -178,20 +163,7 @@ async function answer(
     }
     case "triage":
       return openTriageFromCommand(deps, args.client, args.body.trigger_id, rest[0], member, t);
-    case "report": {
-      if (!hasOverview(member)) return t("errors.lead_only");
-      if (!ports.reports) return t("kim.report.later");
-      const req = parseReportArgs(rest, now);
-      if (!req) return t("kim.report.usage");
-      // the internal variant shows small counts: supervision only
-      if (req.variant === "internal" && !isLead(member)) return t("errors.lead_only");
-      const markdown = await ports.reports.markdown({ ...req, lng: lng === "en" ? "en" : "de" });
-      const title =
-        markdown
-          .split("\n")
-          .find((l) => l.trim())
-          ?.replace(/^#+\s*/, "") ?? "KIM";
-      return { text: clip(title, 300), blocks: [{ type: "markdown", text: clip(markdown, 12_000) }] };
-    }
+    case "report":
+      return kimReport(rest, member, t, lng, args.body.user_id, deps);
   }
 }
