@@ -29,6 +29,7 @@
 // the commit and are best effort: the periodic sweep expires overdue offers and assigns waiting cases
 // even when a job was lost.
 import type { Tx } from "../../db/client.ts";
+import { inTx } from "../../db/tx.ts";
 import type { AssignmentStatus, Prisma } from "../../generated/prisma/client.ts";
 import { UUID } from "../kernel/ids.ts";
 import {
@@ -44,7 +45,6 @@ import { OPEN_PHASES, type TeamMember } from "./load.repository.ts";
 import { agencyLoadsOf, rankCandidates } from "./pick-assignee.ts";
 import { matchPolicyOf } from "./policy.ts";
 import { TeamCache, type TeamStateColumns } from "./team-cache.ts";
-import { inTx } from "./tx.ts";
 import type { MatchClient, MatchPolicy, RankedCandidate, RankingResult } from "./types.ts";
 import { uuid7 } from "./uuid7.ts";
 

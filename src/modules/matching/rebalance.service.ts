@@ -7,6 +7,8 @@
 // the new case manager gets a new assignment with status "accepted" straight away: the move was
 // agreed in the meeting with them, and a pending offer that could be declined would send a case that
 // is already being worked on back to the wait list.
+
+import { inTx } from "../../db/tx.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { UUID } from "../kernel/ids.ts";
 import type { AssignmentService } from "./assignment.service.ts";
@@ -21,7 +23,6 @@ import {
   type RebalanceCase,
   type RebalanceResult,
 } from "./rebalance.ts";
-import { inTx } from "./tx.ts";
 
 export type SkipReason = "case_changed" | "pinned" | "receiver_unavailable" | "receiver_full";
 
