@@ -44,7 +44,7 @@ import type { MatchingDeps } from "./deps.ts";
 import { OPEN_PHASES, type TeamMember } from "./load.repository.ts";
 import { agencyLoadsOf, rankCandidates } from "./pick-assignee.ts";
 import { matchPolicyOf } from "./policy.ts";
-import { TeamCache, type TeamStateColumns } from "./team-cache.ts";
+import { TeamCache, type TeamStateColumns } from "./team-cache.repository.ts";
 import type { MatchClient, MatchPolicy, RankedCandidate, RankingResult } from "./types.ts";
 import { uuid7 } from "./uuid7.ts";
 

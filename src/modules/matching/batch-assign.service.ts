@@ -30,7 +30,7 @@ import {
 import { planBatch } from "./batch-plan.ts";
 import type { MatchingDeps } from "./deps.ts";
 import { freeSlotsOf } from "./load.repository.ts";
-import type { TeamCache } from "./team-cache.ts";
+import type { TeamCache } from "./team-cache.repository.ts";
 import type { MatchPolicy } from "./types.ts";
 import { uuid7 } from "./uuid7.ts";
 
