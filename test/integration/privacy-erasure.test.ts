@@ -8,7 +8,7 @@ import type { Organisation } from "../../src/config/org.schema.ts";
 import { createI18n } from "../../src/i18n/index.ts";
 import { silentLogger } from "../../src/lib/logger.ts";
 import { CaseLifecycleService } from "../../src/modules/cases/lifecycle.service.ts";
-import { ConsentGuard, hasConsent } from "../../src/modules/privacy/consent-guard.ts";
+import { ConsentGuard, hasConsent } from "../../src/modules/privacy/consent-guard.repository.ts";
 import type { ErasureService } from "../../src/modules/privacy/erase.ts";
 import { exportClientData, exportMessages } from "../../src/modules/privacy/export.ts";
 import { parseNoticeRef } from "../../src/modules/privacy/notices.ts";

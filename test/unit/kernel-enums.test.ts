@@ -2,7 +2,13 @@
 // one side only fails type checking here (tsc covers test/), and the runtime check below.
 import { describe, expect, expectTypeOf, it } from "vitest";
 import * as db from "../../src/generated/prisma/enums.ts";
-import type { CasePhase, ClosureReason, ConsentPurpose, GoalStatus } from "../../src/modules/kernel/enums.ts";
+import type {
+  AssignmentStatus,
+  CasePhase,
+  ClosureReason,
+  ConsentPurpose,
+  GoalStatus,
+} from "../../src/modules/kernel/enums.ts";
 
 describe("kernel enums", () => {
   it("equal the Prisma enums", () => {
@@ -10,6 +16,7 @@ describe("kernel enums", () => {
     expectTypeOf<ClosureReason>().toEqualTypeOf<db.ClosureReason>();
     expectTypeOf<GoalStatus>().toEqualTypeOf<db.GoalStatus>();
     expectTypeOf<ConsentPurpose>().toEqualTypeOf<db.ConsentPurpose>();
+    expectTypeOf<AssignmentStatus>().toEqualTypeOf<db.AssignmentStatus>();
     const phases: Record<CasePhase, true> = {
       waiting: true,
       pending_acceptance: true,

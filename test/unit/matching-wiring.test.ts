@@ -2,7 +2,7 @@
 // the stored ETA format, and which database errors a transaction retries.
 import { describe, expect, it } from "vitest";
 import { loadOrganisation } from "../../src/config/org.load.ts";
-import { isRetryableTxError } from "../../src/modules/matching/tx.ts";
+import { isRetryableTxError } from "../../src/db/tx.ts";
 import { uuid7 } from "../../src/modules/matching/uuid7.ts";
 import { triageRulesFromOrg } from "../../src/modules/triage/rules.ts";
 import { triage } from "../../src/modules/triage/triage.ts";

@@ -12,6 +12,8 @@ import {
 import type { Booking, ContactMode, Interval, WeeklyRule } from "./slots.ts";
 
 export type DbLike = Db | Tx;
+/** An appointment row as these queries return it (the service hands it back in its results). */
+export type { Appointment } from "../../generated/prisma/client.ts";
 
 export interface Calendar {
   rules: WeeklyRule[];

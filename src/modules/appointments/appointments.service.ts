@@ -5,11 +5,11 @@
 // messages to client and case manager) go through the AppointmentOutbox after the commit, so this
 // module knows neither BullMQ, grammY nor Bolt.
 import type { Db, Tx } from "../../db/client.ts";
-import type { Appointment } from "../../generated/prisma/client.ts";
 import type { Logger } from "../../lib/logger.ts";
 import { AccessRepository } from "../staff/access.repository.ts";
 import { authorize } from "../staff/authorize.ts";
 import {
+  type Appointment,
   type Calendar,
   type DbLike,
   isUniqueViolation,

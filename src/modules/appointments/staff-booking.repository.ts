@@ -2,9 +2,9 @@
 // them, the calendar under the per-case-manager lock, the appointment row with its CaseEvent, its
 // AuditLog entry and the Slack view's idempotency key — all in one transaction.
 import type { Db, Tx } from "../../db/client.ts";
+import { inTx } from "../../db/tx.ts";
 import type { ContactMode } from "../../generated/prisma/enums.ts";
 import { AuditRepository } from "../audit/audit.repository.ts";
-import { inTx } from "../matching/tx.ts";
 import {
   type Calendar,
   isUniqueViolation,

@@ -4,10 +4,10 @@
 // the service a repository bound to one transaction, so a change, its CaseEvent, its AuditLog entry
 // and its idempotency key commit together or not at all.
 import type { Db, Tx } from "../../db/client.ts";
+import { inTx } from "../../db/tx.ts";
 import type { GoalOutcome, GoalStatus, ReferralStatus } from "../../generated/prisma/enums.ts";
 import { AuditRepository } from "../audit/audit.repository.ts";
 import { IdempotencyRepository } from "../audit/idempotency.repository.ts";
-import { inTx } from "../matching/tx.ts";
 import { PartnerConsentRepository } from "../privacy/partner-consent.repository.ts";
 import { AccessRepository } from "../staff/access.repository.ts";
 import type { CaseScope } from "../staff/authorize.ts";

@@ -2,6 +2,7 @@
 // the case row (locked), a timestamped CaseEvent and an AuditLog entry. A closure frees the case
 // manager's slot, so the wait list is pulled (job "matching.pull") once the transaction committed.
 import type { Db, Tx } from "../../db/client.ts";
+import { inTx } from "../../db/tx.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { FieldCipher } from "../../privacy/crypto.ts";
 import type { Jobs } from "../../queue/jobs.ts";
@@ -9,7 +10,6 @@ import type { Producer } from "../../queue/registry.ts";
 import { AuditRepository } from "../audit/audit.repository.ts";
 import type { CasePhase, ClosureReason, GoalStatus } from "../kernel/enums.ts";
 import { UUID } from "../kernel/ids.ts";
-import { inTx } from "../matching/tx.ts";
 import { AccessRepository } from "../staff/access.repository.ts";
 import type { CaseScope } from "../staff/authorize.ts";
 import { enqueueInvite } from "../survey/survey.service.ts";

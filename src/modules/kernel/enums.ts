@@ -19,3 +19,4 @@ export type ClosureReason =
   | "erased";
 export type GoalStatus = "open" | "achieved" | "dropped";
 export type ConsentPurpose = "case_management" | "partner_sharing" | "slack_relay";
+export type AssignmentStatus = "pending" | "accepted" | "declined" | "expired" | "revoked" | "moved";

@@ -29,7 +29,8 @@
 // the commit and are best effort: the periodic sweep expires overdue offers and assigns waiting cases
 // even when a job was lost.
 import type { Tx } from "../../db/client.ts";
-import type { AssignmentStatus, Prisma } from "../../generated/prisma/client.ts";
+import { inTx } from "../../db/tx.ts";
+import type { AssignmentStatus } from "../kernel/enums.ts";
 import { UUID } from "../kernel/ids.ts";
 import {
   BatchAssigner,
@@ -38,13 +39,13 @@ import {
   DEFAULT_BATCH_SIZE,
 } from "./batch-assign.service.ts";
 import { capacityOf, isAbsent } from "./capacity.ts";
+import { recordDecision } from "./decision.repository.ts";
 import { type DecisionRecord, decisionRecordOf, matchClientFrom } from "./decision-record.ts";
 import type { MatchingDeps } from "./deps.ts";
 import { OPEN_PHASES, type TeamMember } from "./load.repository.ts";
 import { agencyLoadsOf, rankCandidates } from "./pick-assignee.ts";
 import { matchPolicyOf } from "./policy.ts";
-import { TeamCache, type TeamStateColumns } from "./team-cache.ts";
-import { inTx } from "./tx.ts";
+import { TeamCache, type TeamStateColumns } from "./team-cache.repository.ts";
 import type { MatchClient, MatchPolicy, RankedCandidate, RankingResult } from "./types.ts";
 import { uuid7 } from "./uuid7.ts";
 
@@ -214,29 +215,20 @@ export class AssignmentService {
 
     if (!chosen) {
       if (opts.recordNoCandidate === false) return { ok: false, reason: "no_candidate" };
-      const decision = await tx.assignmentDecision.create({
-        data: this.decisionData(
-          caseId,
-          trigger,
-          client,
-          ranking,
-          fullUnderLock,
-          opts,
-          now,
-          null,
-        ) as Prisma.AssignmentDecisionUncheckedCreateInput,
-        select: { id: true },
-      });
+      const decisionId = await recordDecision(
+        tx,
+        this.decisionData(caseId, trigger, client, ranking, fullUnderLock, opts, now, null),
+      );
       await tx.auditLog.create({
         data: {
           actor: opts.actor ?? "system",
           action: "assignment.no_candidate",
           caseId,
           clientId: row.clientId,
-          data: { decisionId: decision.id, trigger, eligible: 0, excluded: ranking.excluded.length },
+          data: { decisionId, trigger, eligible: 0, excluded: ranking.excluded.length },
         },
       });
-      return { ok: false, reason: "no_candidate", decisionId: decision.id };
+      return { ok: false, reason: "no_candidate", decisionId };
     }
 
     const cmId = chosen.cmId;

@@ -3,7 +3,7 @@
 import type { Tx } from "../../db/client.ts";
 import { Prisma } from "../../generated/prisma/client.ts";
 import type { HouseholdOffer } from "./decision-record.ts";
-import type { TeamStateColumns } from "./team-cache.ts";
+import type { TeamStateColumns } from "./team-cache.repository.ts";
 
 const DAY_MS = 86_400_000;
 

@@ -17,6 +17,8 @@
 // few milliseconds; per batch of 100 that is far cheaper than 100 per-case transactions. Lock
 // order: cases, then case managers, as on the per-case path. A per-case assign that re-ranks to a
 // second case manager can still deadlock with a batch; Postgres aborts one and inTx runs it again.
+
+import { inTx } from "../../db/tx.ts";
 import { orderWaitlist } from "../waitlist/priority.ts";
 import {
   claimWaiting,
@@ -28,8 +30,7 @@ import {
 import { planBatch } from "./batch-plan.ts";
 import type { MatchingDeps } from "./deps.ts";
 import { freeSlotsOf } from "./load.repository.ts";
-import type { TeamCache } from "./team-cache.ts";
-import { inTx } from "./tx.ts";
+import type { TeamCache } from "./team-cache.repository.ts";
 import type { MatchPolicy } from "./types.ts";
 import { uuid7 } from "./uuid7.ts";
 

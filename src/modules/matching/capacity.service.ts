@@ -2,12 +2,12 @@
 // capacity grows, the wait list is pulled (matching.pull).
 
 import { randomUUID } from "node:crypto";
+import { inTx } from "../../db/tx.ts";
 import { UUID } from "../kernel/ids.ts";
 import { capacityOf } from "./capacity.ts";
 import type { MatchingDeps } from "./deps.ts";
 import { openLoadOf } from "./load.repository.ts";
 import { matchPolicyOf } from "./policy.ts";
-import { inTx } from "./tx.ts";
 
 export type CapacityFailure = "not_found" | "not_team_lead" | "not_allowed" | "invalid";
 export type CapacityResult<T = object> = ({ ok: true } & T) | { ok: false; reason: CapacityFailure };

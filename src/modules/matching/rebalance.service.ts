@@ -7,13 +7,15 @@
 // the new case manager gets a new assignment with status "accepted" straight away: the move was
 // agreed in the meeting with them, and a pending offer that could be declined would send a case that
 // is already being worked on back to the wait list.
-import type { Prisma } from "../../generated/prisma/client.ts";
+
+import { inTx } from "../../db/tx.ts";
 import { UUID } from "../kernel/ids.ts";
 import type { AssignmentService } from "./assignment.service.ts";
 import { capacityOf, isAbsent } from "./capacity.ts";
 import type { MatchingDeps } from "./deps.ts";
 import { ACTIVE_PHASES, loadTeam, OPEN_PHASES, openLoadOf } from "./load.repository.ts";
 import { matchPolicyOf } from "./policy.ts";
+import { storeProposal } from "./rebalance.repository.ts";
 import {
   isPinned,
   type Move,
@@ -21,7 +23,6 @@ import {
   type RebalanceCase,
   type RebalanceResult,
 } from "./rebalance.ts";
-import { inTx } from "./tx.ts";
 
 export type SkipReason = "case_changed" | "pinned" | "receiver_unavailable" | "receiver_full";
 
@@ -99,34 +100,8 @@ export class RebalanceService {
       policy: { fairShareTolerance: org.policy.fairShareTolerance, regionBound: org.policy.regionBound },
       now,
     });
-    const proposal = await db.$transaction(async (tx) => {
-      const p = await tx.rebalanceProposal.create({
-        data: {
-          createdBy,
-          createdAt: now,
-          moves: result.moves.map((m) => ({ ...m })),
-          summary: {
-            before: result.before.map((r) => ({ ...r })),
-            after: result.after.map((r) => ({ ...r })),
-            unresolved: [...result.unresolved],
-            lowerBound: result.lowerBound,
-            pinnedCaseIds: [...result.pinnedCaseIds],
-            tolerance: org.policy.fairShareTolerance,
-          } as unknown as Prisma.InputJsonValue,
-        },
-        select: { id: true },
-      });
-      await tx.auditLog.create({
-        data: {
-          actor: createdBy,
-          action: "rebalance.proposed",
-          at: now,
-          data: { proposalId: p.id, moves: result.moves.length, unresolved: result.unresolved.length },
-        },
-      });
-      return p;
-    });
-    return { id: proposal.id, result };
+    const id = await storeProposal(db, { createdBy, now, result, tolerance: org.policy.fairShareTolerance });
+    return { id, result };
   }
 
   async apply(proposalId: string, actor: string): Promise<ApplyResult> {

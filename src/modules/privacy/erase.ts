@@ -27,6 +27,7 @@
 //
 // Erasing twice is harmless: the second call finds the tombstone and does nothing.
 import type { Db, Tx } from "../../db/client.ts";
+import { inTx } from "../../db/tx.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { FieldCipher } from "../../privacy/crypto.ts";
 import type { Jobs } from "../../queue/jobs.ts";
@@ -34,7 +35,6 @@ import type { Producer } from "../../queue/registry.ts";
 import { AuditRepository } from "../audit/audit.repository.ts";
 import { CaseLifecycleService } from "../cases/lifecycle.service.ts";
 import { holdsCapacity } from "../cases/phases.ts";
-import { inTx } from "../matching/tx.ts";
 import { erasedFactsJson } from "../reports/aggregate.ts";
 import { noticeRef } from "./notices.ts";
 import { SlackErasureRepository } from "./slack-erasure.repository.ts";

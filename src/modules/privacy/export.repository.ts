@@ -1,7 +1,10 @@
-// Queries of the /mydata export beyond the client's own rows: every audit row (paged by id, no cap) and
-// who received the data (Art. 15(1)(c)): offers and assignments, Slack relays, deputies, referrals.
+// Queries of the /mydata export: the client's own rows, every audit row (paged by id, no cap) and who
+// received the data (Art. 15(1)(c)): offers and assignments, Slack relays, deputies, referrals.
 import type { Db } from "../../db/client.ts";
 import { type AccessLogEntry, type Dec, iso, type RecipientExport } from "./export-parts.ts";
+
+/** The handle exportClientData passes through to these queries. */
+export type ExportDb = Db;
 
 /** Every audit row about the client, oldest first, read in pages by id (no cap). */
 export async function accessLogOf(db: Db, clientId: string, pageSize = 1000): Promise<AccessLogEntry[]> {
@@ -105,4 +108,32 @@ export async function recipientsOf(
       });
   }
   return out;
+}
+
+/** The client with everything the export lists, in the order the document shows it. */
+export function clientRecordOf(db: Db, clientId: string) {
+  return db.client.findUnique({
+    where: { id: clientId },
+    include: {
+      household: { orderBy: { id: "asc" } },
+      consents: { orderBy: { decidedAt: "asc" } },
+      conversation: true,
+      intakes: {
+        orderBy: { submittedAt: "asc" },
+        include: {
+          triage: true,
+          waitlistEntry: true,
+          case: {
+            include: {
+              cm: { select: { name: true, agency: { select: { name: true } } } },
+              goals: { orderBy: { createdAt: "asc" } },
+              appointments: { orderBy: { startsAt: "asc" } },
+              relayedMessages: { orderBy: { createdAt: "asc" } },
+              events: { orderBy: { at: "asc" } },
+            },
+          },
+        },
+      },
+    },
+  });
 }

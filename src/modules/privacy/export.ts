@@ -6,9 +6,8 @@
 // Art. 15(1)(c) and (h): `recipients` lists who received the data (case managers offered or given the
 // case, Slack relays and deputies, partner offices referred to) and each request's `triage` carries the
 // automated decision's inputs, result and (with a translator) a plain explanation of its logic.
-import type { Db } from "../../db/client.ts";
 import type { FieldCipher } from "../../privacy/crypto.ts";
-import { accessLogOf, recipientsOf } from "./export.repository.ts";
+import { accessLogOf, clientRecordOf, type ExportDb, recipientsOf } from "./export.repository.ts";
 import {
   type AccessLogEntry,
   decryptDraft,
@@ -108,36 +107,13 @@ export interface ClientExport {
 }
 
 export async function exportClientData(
-  db: Db,
+  db: ExportDb,
   cipher: FieldCipher,
   clientId: string,
   opts: ExportOptions = {},
 ): Promise<ClientExport | null> {
   const dec = decrypting(cipher);
-  const c = await db.client.findUnique({
-    where: { id: clientId },
-    include: {
-      household: { orderBy: { id: "asc" } },
-      consents: { orderBy: { decidedAt: "asc" } },
-      conversation: true,
-      intakes: {
-        orderBy: { submittedAt: "asc" },
-        include: {
-          triage: true,
-          waitlistEntry: true,
-          case: {
-            include: {
-              cm: { select: { name: true, agency: { select: { name: true } } } },
-              goals: { orderBy: { createdAt: "asc" } },
-              appointments: { orderBy: { startsAt: "asc" } },
-              relayedMessages: { orderBy: { createdAt: "asc" } },
-              events: { orderBy: { at: "asc" } },
-            },
-          },
-        },
-      },
-    },
-  });
+  const c = await clientRecordOf(db, clientId);
   if (!c || c.erasedAt) return null;
   const accessLog = await accessLogOf(db, clientId, opts.auditPageSize);
   const recipients = await recipientsOf(db, dec, clientId, opts.partnerNames);

@@ -5,20 +5,21 @@
 // (CaseEvent + AuditLog, pending offer revoked, future appointments cancelled, wait-list entry
 // withdrawn, slot freed → matching.pull) and tells each case manager (slack.deliver notice
 // "withdrawn:<caseId>").
-import type { Db } from "../../db/client.ts";
 import type { Jobs } from "../../queue/jobs.ts";
 import type { Producer } from "../../queue/registry.ts";
 import type { CaseLifecycleService } from "../cases/lifecycle.service.ts";
 import { noticeRef } from "./notices.ts";
+import { openCasesOfClient, type WithdrawalDb } from "./withdrawal.repository.ts";
 
 export async function stopCaseManagement(
-  deps: { db: Db; lifecycle: Pick<CaseLifecycleService, "move">; jobs: Pick<Producer<Jobs>, "enqueue"> },
+  deps: {
+    db: WithdrawalDb;
+    lifecycle: Pick<CaseLifecycleService, "move">;
+    jobs: Pick<Producer<Jobs>, "enqueue">;
+  },
   clientId: string,
 ): Promise<{ closed: string[] }> {
-  const open = await deps.db.case.findMany({
-    where: { clientId, phase: { not: "closed" } },
-    select: { id: true, cmId: true },
-  });
+  const open = await openCasesOfClient(deps.db, clientId);
   const closed: string[] = [];
   for (const c of open) {
     const r = await deps.lifecycle.move(

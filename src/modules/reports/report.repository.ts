@@ -18,6 +18,9 @@ import {
 } from "./aggregate.ts";
 import { CLOSURE_REASONS_ORDER } from "./labels.ts";
 
+/** The handle report.service.ts passes through to these queries. */
+export type ReportDb = Db;
+
 export async function loadReportRows(db: Db, range: { to: Date }): Promise<ReportRows> {
   const notErased = { client: { erasedAt: null } };
   const [cases, accepted, firstAppts, intakes, waits, staff, tallies, responses, invited] = await Promise.all(

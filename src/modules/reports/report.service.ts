@@ -2,13 +2,12 @@
 // Slack post and `/kim report` (the Slack feature calls `createReportBundle`).
 import type { i18n } from "i18next";
 import type { Organisation } from "../../config/org.schema.ts";
-import type { Db } from "../../db/client.ts";
 import type { Report, ReportVariant } from "./aggregate.ts";
 import { renderChartSvg } from "./chart.ts";
 import { renderCsv, renderMarkdown, reportFileStem } from "./render.ts";
 import { renderHtml } from "./render-html.ts";
 import { renderXlsx } from "./render-xlsx.ts";
-import { buildReport } from "./report.repository.ts";
+import { buildReport, type ReportDb } from "./report.repository.ts";
 
 export interface ReportBundle {
   report: Report;
@@ -33,7 +32,7 @@ export interface ReportRequest {
 }
 
 export async function createReportBundle(
-  deps: { db: Db; org: Organisation; i18n: i18n },
+  deps: { db: ReportDb; org: Organisation; i18n: i18n },
   req: ReportRequest,
 ): Promise<ReportBundle> {
   const report = await buildReport(deps.db, deps.org, req);

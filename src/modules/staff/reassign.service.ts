@@ -8,11 +8,11 @@
 // Who may reassign is checked by the caller (identity.ts: canSupervise for both sides).
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client.ts";
+import { inTx } from "../../db/tx.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { FieldCipher } from "../../privacy/crypto.ts";
 import { UUID } from "../kernel/ids.ts";
 import { ACTIVE_PHASES } from "../matching/load.repository.ts";
-import { inTx } from "../matching/tx.ts";
 import type { StaffNotifier } from "../notify/notifier.ts";
 
 export type ReassignResult =

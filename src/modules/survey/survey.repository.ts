@@ -1,6 +1,6 @@
 // The survey's rows: invitations (with the case), anonymous responses and the invited tally (without).
 import type { Db } from "../../db/client.ts";
-import { inTx } from "../matching/tx.ts";
+import { inTx } from "../../db/tx.ts";
 import {
   type InviteFacts,
   MANAGED_PHASES,

@@ -3,8 +3,8 @@
 // that touches Prisma; `transaction` hands the service a repository bound to one transaction, so the
 // outcome, the case, the entry, the event, the audit row and the idempotency key commit together.
 import type { Db, Tx } from "../../db/client.ts";
+import { inTx } from "../../db/tx.ts";
 import { IdempotencyRepository } from "../audit/idempotency.repository.ts";
-import { inTx } from "../matching/tx.ts";
 import { AccessRepository, LATEST_CM_CONSENT } from "../staff/access.repository.ts";
 import type { CaseScope } from "../staff/authorize.ts";
 import type { OverrideState } from "./override.ts";

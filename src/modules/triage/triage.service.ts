@@ -7,11 +7,11 @@
 // client where they stand (nothing was told yet), and the sweep offers the case.
 import type { Organisation } from "../../config/org.schema.ts";
 import type { Tx } from "../../db/client.ts";
+import { inTx } from "../../db/tx.ts";
 import type { ExistingSupport, Topic, UrgencySignal } from "../intake/answers.ts";
 import { EXISTING_SUPPORT, TOPICS, URGENCY_SIGNALS } from "../intake/answers.ts";
 import { UUID } from "../kernel/ids.ts";
 import type { MatchingDeps } from "../matching/deps.ts";
-import { inTx } from "../matching/tx.ts";
 import { estimateParams, etaToString, waitlistSnapshot } from "../waitlist/waitlist.repository.ts";
 import { triageRulesFromOrg } from "./rules.ts";
 import { type TriageOutcome, type TriageRules, triage } from "./triage.ts";

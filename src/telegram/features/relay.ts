@@ -3,7 +3,7 @@
 // on and how to change that. Everything else falls through to the other features and the fallback.
 import { Composer } from "grammy";
 import type { AppContext, Feature } from "../../app/feature.ts";
-import { hasConsent } from "../../modules/privacy/consent-guard.ts";
+import { hasConsent } from "../../modules/privacy/consent-guard.repository.ts";
 import { SlackRelay } from "../../slack/outbox.ts";
 import type { BotContext } from "../context.ts";
 import { TELEGRAM_TEXT_LIMIT } from "./fallback.ts";

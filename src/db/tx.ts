@@ -1,7 +1,7 @@
 // Interactive transactions with a retry on the conflicts Postgres resolves by aborting one side
 // (deadlock, serialization failure). Callers keep their whole decision inside `fn`, so a retry
 // re-reads everything and decides again.
-import type { Db, Tx } from "../../db/client.ts";
+import type { Db, Tx } from "./client.ts";
 
 const RETRYABLE_SQLSTATE = new Set(["40P01", "40001", "55P03"]);
 
