@@ -29,6 +29,7 @@ import { buildDigest } from "./blocks/digest.ts";
 import { erasedCardText } from "./blocks/erased.ts";
 import { buildMonitoringDigest } from "./blocks/monitoring.ts";
 import { chunkEscaped, clipEscaped, INERT, slackEscape, verbatimSection } from "./escape.ts";
+import { type FirstContactTarget, firstContactTarget } from "./first-contact.ts";
 import { homeFor } from "./home.ts";
 import { type StaffLanguage, staffT } from "./i18n.ts";
 import type { SlackPorts } from "./ports.ts";
@@ -328,7 +329,8 @@ export class SlackDeliverer {
         return w?.slackTs ? "already" : "gone";
       }
       if (pending.length === 0) return "nothing_held";
-      const thread = await this.ensureThread(caseId);
+      // while the case still waits for a case manager: the region's first-contact team (issue 13.4)
+      const thread = (await this.ensureThread(caseId)) ?? (await firstContactTarget(db, this.d.org, caseId));
       if (!thread) {
         this.d.log.info(
           { caseId, held: pending.length },
@@ -349,11 +351,12 @@ export class SlackDeliverer {
   private async postClientMessage(
     m: { id: string; caseId: string; body: string },
     target: NonNullable<Awaited<ReturnType<DeliverDeps["ports"]["queries"]["caseById"]>>>,
-    thread: { channel: string; ts: string; lng: StaffLanguage },
+    thread: { channel: string; ts: string; lng: StaffLanguage } | FirstContactTarget,
     job: DelayableJob,
   ): Promise<string> {
     const { db } = this.d;
     const t = staffT(this.d.i18n, thread.lng);
+    const firstContact = thread.ts === undefined ? { pseudonym: slackEscape(thread.pseudonym) } : null;
     let text: string;
     if (target.relayConsent) {
       let body: string;
@@ -362,7 +365,9 @@ export class SlackDeliverer {
       } catch {
         body = t("thread.unreadable");
       }
-      text = t("thread.client_message", { ref: target.referenceCode, text: body });
+      text = firstContact
+        ? t("thread.first_contact_message", { ref: target.referenceCode, ...firstContact, text: body })
+        : t("thread.client_message", { ref: target.referenceCode, text: body });
     } else {
       text = t("thread.no_consent", { ref: target.referenceCode });
     }
@@ -370,7 +375,7 @@ export class SlackDeliverer {
     // what the client typed, escaped, shown verbatim and with mentions off (see escape.ts)
     const res = await this.d.web.chat.postMessage({
       channel: thread.channel,
-      thread_ts: thread.ts,
+      ...(thread.ts ? { thread_ts: thread.ts } : {}),
       text: clipEscaped(text, 3900),
       blocks: chunkEscaped(text, 3000).slice(0, MAX_MESSAGE_BLOCKS).map(verbatimSection),
       ...INERT,
@@ -381,14 +386,19 @@ export class SlackDeliverer {
         action: "personal_data.relayed",
         caseId: m.caseId,
         clientId: target.clientId,
-        data: { surface: "slack_case_thread", relayedMessageId: m.id },
+        data: { surface: firstContact ? "slack_first_contact" : "slack_case_thread", relayedMessageId: m.id },
       });
-    // the copy for a deputy goes before the message is marked delivered, so a retry still sends it
-    await this.deputyCopy(m.id, m.caseId, target.referenceCode, target.relayConsent ? text : null, job);
+    // the copy for a deputy goes before the message is marked delivered, so a retry still sends it;
+    // nobody stands in for a case manager the case does not have yet
+    if (!firstContact)
+      await this.deputyCopy(m.id, m.caseId, target.referenceCode, target.relayConsent ? text : null, job);
+    const ts = res.ts ?? thread.ts;
+    // without a ts the post could neither be erased later nor be told from a not yet posted message
+    if (!ts) throw new Error("chat.postMessage returned no ts");
     await db.relayedMessage.updateMany({
       where: { id: m.id, slackTs: null },
       data: {
-        slackTs: res.ts ?? thread.ts,
+        slackTs: ts,
         slackChannel: res.channel ?? thread.channel,
         ...(target.relayConsent ? { deliveredAt: this.d.now() } : {}),
       },
