@@ -17,6 +17,10 @@ import type { Organisation } from "../config/org.schema.ts";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../lib/logger.ts";
 import { AuditRepository } from "../modules/audit/audit.repository.ts";
+import {
+  FirstContactRepository,
+  type FirstContactTarget,
+} from "../modules/cases/first-contact.repository.ts";
 import { UUID } from "../modules/kernel/ids.ts";
 import { parseNoticeRef } from "../modules/privacy/notices.ts";
 import { digestFigures, digestPeriod } from "../modules/staff/digest.ts";
@@ -29,7 +33,6 @@ import { buildDigest } from "./blocks/digest.ts";
 import { erasedCardText } from "./blocks/erased.ts";
 import { buildMonitoringDigest } from "./blocks/monitoring.ts";
 import { chunkEscaped, clipEscaped, INERT, slackEscape, verbatimSection } from "./escape.ts";
-import { type FirstContactTarget, firstContactTarget } from "./first-contact.ts";
 import { homeFor } from "./home.ts";
 import { type StaffLanguage, staffT } from "./i18n.ts";
 import type { SlackPorts } from "./ports.ts";
@@ -330,7 +333,9 @@ export class SlackDeliverer {
       }
       if (pending.length === 0) return "nothing_held";
       // while the case still waits for a case manager: the region's first-contact team (issue 13.4)
-      const thread = (await this.ensureThread(caseId)) ?? (await firstContactTarget(db, this.d.org, caseId));
+      const thread =
+        (await this.ensureThread(caseId)) ??
+        (await new FirstContactRepository(db).targetOf(caseId, this.d.org.regions));
       if (!thread) {
         this.d.log.info(
           { caseId, held: pending.length },

@@ -256,3 +256,7 @@ export class Person {
     }, `${payload} selected`);
   }
 }
+
+/** The client's answer to the Slack-relay consent, as the consent screen would store it. */
+export const relayConsent = (h: Harness, clientId: string, granted: boolean) =>
+  h.db.prisma.consent.create({ data: { clientId, purpose: "slack_relay", version: "2026-11", granted } });

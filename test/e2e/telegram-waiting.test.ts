@@ -8,7 +8,7 @@ import { clientFallbackFeature } from "../../src/app/features/intake.ts";
 import { relayFeature } from "../../src/telegram/features/relay.ts";
 import { render } from "../../src/telegram/features/shared.ts";
 import { seedAssignedCase } from "../support/appointments.ts";
-import { createHarness, type Harness, textOf } from "./telegram-harness.ts";
+import { createHarness, type Harness, relayConsent, textOf } from "./telegram-harness.ts";
 
 const CHANNEL = "C0FIRSTCT1";
 let h: Harness;
@@ -23,8 +23,7 @@ afterAll(async () => {
 });
 
 const db = () => h.db.prisma;
-const consent = (clientId: string, granted: boolean) =>
-  db().consent.create({ data: { clientId, purpose: "slack_relay", version: "2026-11", granted } });
+const consent = (clientId: string, granted: boolean) => relayConsent(h, clientId, granted);
 /** a case on the wait list: no case manager, no thread (not on the matching's wait list either) */
 async function waitingCase(
   telegramUserId: number,

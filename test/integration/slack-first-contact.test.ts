@@ -7,14 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadOrganisation } from "../../src/config/org.load.ts";
 import type { Organisation } from "../../src/config/org.schema.ts";
 import { createI18n } from "../../src/i18n/index.ts";
-import { silentLogger } from "../../src/lib/logger.ts";
 import { OrgRepository } from "../../src/modules/org/org.repository.ts";
 import { createCipher, generateKeySpec } from "../../src/privacy/crypto.ts";
-import { staffDirectory } from "../../src/slack/adapters.ts";
 import { type Kv, SlackDeliverer, type SlackWeb } from "../../src/slack/deliver.ts";
-import { PrismaCaseQueries } from "../../src/slack/queries.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
-import { offerDirectly, seedWaitingCase } from "./slack-fixtures.ts";
+import { deliverDeps, dropKeys, offerDirectly, seedWaitingCase } from "./slack-fixtures.ts";
 
 const CHANNEL = "C0FIRSTCT1";
 let db: TestDb;
@@ -37,28 +34,10 @@ const web: SlackWeb = {
 const job = () => ({ token: "tok", moveToDelayed: async () => {} });
 
 async function deliverer(org: Organisation): Promise<SlackDeliverer> {
-  return new SlackDeliverer({
-    db: db.prisma,
-    org,
-    cipher,
-    i18n: await createI18n(),
-    ports: {
-      queries: new PrismaCaseQueries(db.prisma, org, cipher),
-      directory: staffDirectory(db.prisma, async () => "de"),
-      outbox: { refreshHome: async () => {} },
-      rebalance: {
-        current: async () => null,
-        propose: async () => null,
-        apply: async () => ({ ok: true, moved: 0 }),
-        dismiss: async () => ({ ok: true }),
-      },
-    },
-    web,
-    kv: redis as unknown as Kv,
-    prefix,
-    log: silentLogger,
-    now: () => new Date(),
-  });
+  const i18n = await createI18n();
+  return new SlackDeliverer(
+    deliverDeps({ db: db.prisma, org, cipher, i18n, web, kv: redis as unknown as Kv, prefix }),
+  );
 }
 
 let plain: Organisation;
@@ -71,15 +50,11 @@ beforeAll(async () => {
   redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
 });
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
+  await dropKeys(redis, `${prefix}:*`);
   redis.disconnect();
   await db.drop();
 });
-const clearRate = async () => {
-  const keys = await redis.keys(`${prefix}:slack:rate:*`);
-  if (keys.length) await redis.del(...keys);
-};
+const clearRate = () => dropKeys(redis, `${prefix}:slack:rate:*`);
 const message = (caseId: string, text: string) =>
   db.prisma.relayedMessage.create({
     data: { caseId, direction: "client_to_staff", body: cipher.encrypt(text), author: "client" },
