@@ -144,10 +144,14 @@ const municipalitySchema = z.strictObject({
 
 const districtSchema = z.strictObject({ id: slug(), name: label() });
 
+const slackChannel = () => z.string().regex(SLACK_CHANNEL_ID, 'must be a Slack channel id, e.g. "C04ABCDEF"');
+
 const regionSchema = z.strictObject({
   id: slug(),
   name: label(),
   districts: z.array(districtSchema).min(1, "a region holds at least one district"),
+  /** where messages of a client still waiting (or pending acceptance) in this region go; omitted = not passed on */
+  firstContactChannel: slackChannel().optional(),
 });
 
 const agencySchema = z.strictObject({
@@ -276,8 +280,6 @@ const deepLinkSchema = z.strictObject({
   /** Pre-selects the district in the intake. */
   district: slug().optional(),
 });
-
-const slackChannel = () => z.string().regex(SLACK_CHANNEL_ID, 'must be a Slack channel id, e.g. "C04ABCDEF"');
 
 const relaySchema = z.strictObject({
   /** no new client threads are opened here (security review 15.10, docs/slack.md); kept so threads opened there earlier still resolve */

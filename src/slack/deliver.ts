@@ -17,6 +17,10 @@ import type { Organisation } from "../config/org.schema.ts";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../lib/logger.ts";
 import { AuditRepository } from "../modules/audit/audit.repository.ts";
+import {
+  FirstContactRepository,
+  type FirstContactTarget,
+} from "../modules/cases/first-contact.repository.ts";
 import { UUID } from "../modules/kernel/ids.ts";
 import { parseNoticeRef } from "../modules/privacy/notices.ts";
 import { digestFigures, digestPeriod } from "../modules/staff/digest.ts";
@@ -328,7 +332,10 @@ export class SlackDeliverer {
         return w?.slackTs ? "already" : "gone";
       }
       if (pending.length === 0) return "nothing_held";
-      const thread = await this.ensureThread(caseId);
+      // while the case still waits for a case manager: the region's first-contact team (issue 13.4)
+      const thread =
+        (await this.ensureThread(caseId)) ??
+        (await new FirstContactRepository(db).targetOf(caseId, this.d.org.regions));
       if (!thread) {
         this.d.log.info(
           { caseId, held: pending.length },
@@ -349,11 +356,12 @@ export class SlackDeliverer {
   private async postClientMessage(
     m: { id: string; caseId: string; body: string },
     target: NonNullable<Awaited<ReturnType<DeliverDeps["ports"]["queries"]["caseById"]>>>,
-    thread: { channel: string; ts: string; lng: StaffLanguage },
+    thread: { channel: string; ts: string; lng: StaffLanguage } | FirstContactTarget,
     job: DelayableJob,
   ): Promise<string> {
     const { db } = this.d;
     const t = staffT(this.d.i18n, thread.lng);
+    const firstContact = thread.ts === undefined ? { pseudonym: slackEscape(thread.pseudonym) } : null;
     let text: string;
     if (target.relayConsent) {
       let body: string;
@@ -362,7 +370,9 @@ export class SlackDeliverer {
       } catch {
         body = t("thread.unreadable");
       }
-      text = t("thread.client_message", { ref: target.referenceCode, text: body });
+      text = firstContact
+        ? t("thread.first_contact_message", { ref: target.referenceCode, ...firstContact, text: body })
+        : t("thread.client_message", { ref: target.referenceCode, text: body });
     } else {
       text = t("thread.no_consent", { ref: target.referenceCode });
     }
@@ -370,7 +380,7 @@ export class SlackDeliverer {
     // what the client typed, escaped, shown verbatim and with mentions off (see escape.ts)
     const res = await this.d.web.chat.postMessage({
       channel: thread.channel,
-      thread_ts: thread.ts,
+      ...(thread.ts ? { thread_ts: thread.ts } : {}),
       text: clipEscaped(text, 3900),
       blocks: chunkEscaped(text, 3000).slice(0, MAX_MESSAGE_BLOCKS).map(verbatimSection),
       ...INERT,
@@ -381,14 +391,19 @@ export class SlackDeliverer {
         action: "personal_data.relayed",
         caseId: m.caseId,
         clientId: target.clientId,
-        data: { surface: "slack_case_thread", relayedMessageId: m.id },
+        data: { surface: firstContact ? "slack_first_contact" : "slack_case_thread", relayedMessageId: m.id },
       });
-    // the copy for a deputy goes before the message is marked delivered, so a retry still sends it
-    await this.deputyCopy(m.id, m.caseId, target.referenceCode, target.relayConsent ? text : null, job);
+    // the copy for a deputy goes before the message is marked delivered, so a retry still sends it;
+    // nobody stands in for a case manager the case does not have yet
+    if (!firstContact)
+      await this.deputyCopy(m.id, m.caseId, target.referenceCode, target.relayConsent ? text : null, job);
+    const ts = res.ts ?? thread.ts;
+    // without a ts the post could neither be erased later nor be told from a not yet posted message
+    if (!ts) throw new Error("chat.postMessage returned no ts");
     await db.relayedMessage.updateMany({
       where: { id: m.id, slackTs: null },
       data: {
-        slackTs: res.ts ?? thread.ts,
+        slackTs: ts,
         slackChannel: res.channel ?? thread.channel,
         ...(target.relayConsent ? { deliveredAt: this.d.now() } : {}),
       },

@@ -36,7 +36,13 @@ export interface Harness {
 
 export async function createHarness(
   label: string,
-  opts: { features?: Feature[]; log?: Logger; env?: Record<string, string> } = {},
+  opts: {
+    features?: Feature[];
+    log?: Logger;
+    env?: Record<string, string>;
+    /** changes to the Bielefeld organisation for this harness (e.g. a first-contact channel) */
+    org?: (org: Organisation) => Organisation;
+  } = {},
 ): Promise<Harness> {
   const port = await freePort();
   const server = new TelegramServer({ port, host: "127.0.0.1", storeTimeout: 3600 });
@@ -55,7 +61,8 @@ export async function createHarness(
     REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
     ...opts.env,
   });
-  const org = await loadOrganisation("orgs/bielefeld.yaml");
+  const loaded = await loadOrganisation("orgs/bielefeld.yaml");
+  const org = opts.org ? opts.org(loaded) : loaded;
   // a scripted person taps faster than the flood limit allows; the fuzz file tests the limit itself
   const features = opts.features ?? [createIntakeFeature({ flood: { max: 10_000 } }), clientFallbackFeature];
   const log = opts.log ?? createLogger(env.LOG_LEVEL, `e2e-${label}`);
@@ -249,3 +256,7 @@ export class Person {
     }, `${payload} selected`);
   }
 }
+
+/** The client's answer to the Slack-relay consent, as the consent screen would store it. */
+export const relayConsent = (h: Harness, clientId: string, granted: boolean) =>
+  h.db.prisma.consent.create({ data: { clientId, purpose: "slack_relay", version: "2026-11", granted } });

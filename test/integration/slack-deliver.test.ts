@@ -8,14 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadOrganisation } from "../../src/config/org.load.ts";
 import type { Organisation } from "../../src/config/org.schema.ts";
 import { createI18n } from "../../src/i18n/index.ts";
-import { silentLogger } from "../../src/lib/logger.ts";
 import { OrgRepository } from "../../src/modules/org/org.repository.ts";
 import { createCipher, generateKeySpec } from "../../src/privacy/crypto.ts";
-import { staffDirectory } from "../../src/slack/adapters.ts";
 import { type DelayableJob, type Kv, SlackDeliverer, type SlackWeb } from "../../src/slack/deliver.ts";
-import { PrismaCaseQueries } from "../../src/slack/queries.ts";
 import { createTestDb, type TestDb } from "../support/db.ts";
-import { offerDirectly, seedOfferedCase, seedWaitingCase } from "./slack-fixtures.ts";
+import { deliverDeps, offerDirectly, seedOfferedCase, seedWaitingCase } from "./slack-fixtures.ts";
 
 let db: TestDb;
 let redis: Redis;
@@ -80,29 +77,17 @@ beforeAll(async () => {
   org = await loadOrganisation("orgs/bielefeld.yaml");
   await new OrgRepository(db.prisma).sync(org);
   redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-  const queries = new PrismaCaseQueries(db.prisma, org, cipher);
-  deps = {
+  deps = deliverDeps({
     db: db.prisma,
     org,
     cipher,
     i18n: await createI18n(),
-    ports: {
-      queries,
-      directory: staffDirectory(db.prisma, async () => "de"),
-      outbox: { refreshHome: async (u) => void homes.push(u) },
-      rebalance: {
-        current: async () => null,
-        propose: async () => null,
-        apply: async () => ({ ok: true, moved: 0 }),
-        dismiss: async () => ({ ok: true }),
-      },
-    },
     web,
     kv: redis as unknown as Kv,
     prefix,
-    log: silentLogger,
-    now: () => new Date(),
-  };
+    outbox: { refreshHome: async (u) => void homes.push(u) },
+  });
+
   deliverer = new SlackDeliverer(deps);
 });
 afterAll(async () => {

@@ -1,9 +1,15 @@
 // Rows for the Slack integration tests on the Bielefeld organisation: a waiting case with consents,
 // an offer to a given case manager, and signed requests to /slack/events.
 import { randomUUID } from "node:crypto";
+import type { i18n } from "i18next";
+import type { Organisation } from "../../src/config/org.schema.ts";
 import type { Db } from "../../src/db/client.ts";
 import { signSlackRequest } from "../../src/devtools/slack-requests.ts";
+import { silentLogger } from "../../src/lib/logger.ts";
 import type { FieldCipher } from "../../src/privacy/crypto.ts";
+import { staffDirectory } from "../../src/slack/adapters.ts";
+import type { DeliverDeps, Kv, SlackWeb } from "../../src/slack/deliver.ts";
+import { PrismaCaseQueries } from "../../src/slack/queries.ts";
 
 export const SIGNING_SECRET = "test-signing-secret-0123456789abcdef";
 
@@ -186,4 +192,48 @@ export async function until<T>(
     if (Date.now() > end) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The slack.deliver worker's dependencies on the test database: staff write German, no rebalancing. */
+export function deliverDeps(a: {
+  db: Db;
+  org: Organisation;
+  cipher: FieldCipher;
+  i18n: i18n;
+  web: SlackWeb;
+  kv: Kv;
+  prefix: string;
+  outbox?: DeliverDeps["ports"]["outbox"];
+}): DeliverDeps {
+  return {
+    db: a.db,
+    org: a.org,
+    cipher: a.cipher,
+    i18n: a.i18n,
+    ports: {
+      queries: new PrismaCaseQueries(a.db, a.org, a.cipher),
+      directory: staffDirectory(a.db, async () => "de"),
+      outbox: a.outbox ?? { refreshHome: async () => {} },
+      rebalance: {
+        current: async () => null,
+        propose: async () => null,
+        apply: async () => ({ ok: true, moved: 0 }),
+        dismiss: async () => ({ ok: true }),
+      },
+    },
+    web: a.web,
+    kv: a.kv,
+    prefix: a.prefix,
+    log: silentLogger,
+    now: () => new Date(),
+  };
+}
+
+/** Deletes the Redis keys of a test's queue prefix that match `pattern` (e.g. "<prefix>:slack:rate:*"). */
+export async function dropKeys(
+  redis: { keys(p: string): Promise<string[]>; del(...k: string[]): Promise<number> },
+  pattern: string,
+): Promise<void> {
+  const keys = await redis.keys(pattern);
+  if (keys.length) await redis.del(...keys);
 }

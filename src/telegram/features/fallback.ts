@@ -1,32 +1,16 @@
 // The last word for a private update no feature handled: a short, localized answer or, for service
 // messages, silence. Must be the last feature (src/features.ts).
 import { Composer } from "grammy";
-import type { Message } from "grammy/types";
 import type { BotContext } from "../context.ts";
 import { outdated, send, tr } from "./shared.ts";
-
-const MEDIA: (keyof Message)[] = [
-  "sticker",
-  "photo",
-  "voice",
-  "audio",
-  "video",
-  "video_note",
-  "animation",
-  "document",
-  "location",
-  "venue",
-  "contact",
-  "poll",
-  "dice",
-  "story",
-];
+import { unsupportedComposer } from "./unsupported.ts";
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
 
 export function fallbackComposer(): Composer<BotContext> {
   const c = new Composer<BotContext>();
   c.on("callback_query", (ctx) => outdated(ctx));
+  c.use(unsupportedComposer());
   c.on("message", async (ctx) => {
     if (ctx.chat.type !== "private") return;
     const m = ctx.message;
@@ -38,8 +22,6 @@ export function fallbackComposer(): Composer<BotContext> {
         tr(ctx, ctx.clientId ? "errors.notUnderstood" : "errors.notUnderstoodVisitor"),
       ));
     }
-    if (MEDIA.some((k) => m[k] !== undefined))
-      return void (await send(ctx, tr(ctx, "errors.unsupportedMedia")));
     // service messages (pinned, chat photo changed, …): nothing to say
   });
   return c;

@@ -1,22 +1,21 @@
-// Free text from a client who has a case manager: with consent to the relay it is stored (encrypted)
-// and posted into the case's Slack thread; without it the client is told once why nothing is passed
-// on and how to change that. Everything else falls through to the other features and the fallback.
+// Free text from a client with a case: with consent to the relay it is stored (encrypted) and posted
+// into the case's Slack thread once a case manager accepted the case, or, while the case still waits,
+// into the first-contact channel of its region (modules/cases/first-contact.ts). Without consent the
+// client of a case manager is told once why nothing is passed on; a waiting client without consent or
+// without a first-contact channel gets the ordinary answer. Everything else falls through to the
+// other features and the fallback.
 import { Composer } from "grammy";
 import type { AppContext, Feature } from "../../app/feature.ts";
+import {
+  BEFORE_ACCEPTANCE,
+  routeClientMessage,
+  WITH_CASE_MANAGER,
+} from "../../modules/cases/first-contact.ts";
 import { hasConsent } from "../../modules/privacy/consent-guard.repository.ts";
 import { SlackRelay } from "../../slack/outbox.ts";
 import type { BotContext } from "../context.ts";
 import { TELEGRAM_TEXT_LIMIT } from "./fallback.ts";
 import { send, tr } from "./shared.ts";
-
-/** Phases in which a case manager has accepted the case and can read a message. */
-const WITH_CASE_MANAGER = [
-  "first_consultation",
-  "assessment",
-  "goal_agreement",
-  "service_steering",
-  "reassessment",
-] as const;
 
 export function relayComposer(app: AppContext): Composer<BotContext> {
   const c = new Composer<BotContext>();
@@ -24,13 +23,25 @@ export function relayComposer(app: AppContext): Composer<BotContext> {
   c.chatType("private").on("message:text", async (ctx, next) => {
     const text = ctx.message.text;
     if (!ctx.clientId || text.startsWith("/") || text.length > TELEGRAM_TEXT_LIMIT) return next();
-    const kase = await app.db.case.findFirst({
-      where: { clientId: ctx.clientId, phase: { in: [...WITH_CASE_MANAGER] }, cmId: { not: null } },
-      orderBy: { openedAt: "desc" },
-      select: { id: true, referenceCode: true },
-    });
+    const select = { id: true, referenceCode: true, phase: true, cmId: true, regionId: true } as const;
+    // a case with its case manager comes first, as before there was a first-contact route
+    const kase =
+      (await app.db.case.findFirst({
+        where: { clientId: ctx.clientId, phase: { in: [...WITH_CASE_MANAGER] }, cmId: { not: null } },
+        orderBy: { openedAt: "desc" },
+        select,
+      })) ??
+      (await app.db.case.findFirst({
+        where: { clientId: ctx.clientId, phase: { in: [...BEFORE_ACCEPTANCE] } },
+        orderBy: { openedAt: "desc" },
+        select,
+      }));
     if (!kase) return next();
-    if (!(await hasConsent(app.db, ctx.clientId, "slack_relay"))) {
+    const route = routeClientMessage(kase, app.org.regions);
+    if (route.to === "nobody") return next();
+    const consented = await hasConsent(app.db, ctx.clientId, "slack_relay");
+    if (!consented && route.to === "first_contact") return next();
+    if (!consented) {
       await send(ctx, tr(ctx, "relay.noConsent"));
       return;
     }
@@ -45,12 +56,15 @@ export function relayComposer(app: AppContext): Composer<BotContext> {
         },
         select: { id: true },
       });
-      await tx.case.update({ where: { id: kase.id }, data: { lastContactAt: app.now() } });
+      // lastContactAt is the case manager's contact (monitoring); the first-contact team is not that
+      if (route.to === "case_manager")
+        await tx.case.update({ where: { id: kase.id }, data: { lastContactAt: app.now() } });
       return m;
     });
     await relay.relayClientMessage(kase.id, stored.id);
-    app.log.info({ caseId: kase.id, relayedMessageId: stored.id }, "client message relayed");
-    await send(ctx, tr(ctx, "relay.forwarded", { referenceCode: kase.referenceCode }));
+    app.log.info({ caseId: kase.id, relayedMessageId: stored.id, to: route.to }, "client message relayed");
+    const said = route.to === "first_contact" ? "relay.firstContact" : "relay.forwarded";
+    await send(ctx, tr(ctx, said, { referenceCode: kase.referenceCode }));
   });
   return c;
 }
