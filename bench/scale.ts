@@ -54,7 +54,7 @@ async function round(workers: number, intakes: number): Promise<{ seconds: numbe
       await sleep(100);
     }
     const seconds = (performance.now() - t0) / 1000;
-    for (const q of Object.values(JOBS).map((j) => j.queue)) await producer.queue(q).close();
+    for (const q of new Set(Object.values(JOBS).map((j) => j.queue))) await producer.queue(q).close();
     return { seconds, perS: intakes / seconds };
   } finally {
     await redis.quit();

@@ -72,6 +72,16 @@ const postForm = (body: string) => fetch(events(), { method: "POST", body, heade
 const blocksOf = (c: SlackCall) => JSON.stringify(c.args.blocks ?? "");
 const since = (n: number) => (c: SlackCall) => peer.calls.indexOf(c) >= n;
 
+/** What the Telegram worker would send for a relay job, rendered in the client's language (ar). */
+async function arabicTextOf(data: {
+  template: string;
+  params: Record<string, string | number>;
+}): Promise<string> {
+  const repo = new IntakeRepository(sys.ctx.db, sys.ctx.cipher);
+  const params = await templateParams(sys.ctx, repo, "ar", seeded.clientId, data.template, data.params);
+  return render(sys.ctx, "ar", data.template, params);
+}
+
 async function kim(user: string, text: string, tag: string): Promise<string> {
   const body = commandBody({
     command: "/kim",
@@ -161,16 +171,7 @@ describe("the deputy during an absence", () => {
     });
     // ids only in the job; the worker renders the text in the client's language (ar)
     expect(JSON.stringify(job.data)).not.toContain("Katarzyna");
-    const repo = new IntakeRepository(sys.ctx.db, sys.ctx.cipher);
-    const params = await templateParams(
-      sys.ctx,
-      repo,
-      "ar",
-      seeded.clientId,
-      job.data.template,
-      job.data.params,
-    );
-    const text = render(sys.ctx, "ar", job.data.template, params);
+    const text = await arabicTextOf(job.data);
     expect(text).toContain("Katarzyna");
     expect(text).toContain("بالنيابة عن مدير حالتك");
     expect(text).toContain("Ich rufe Sie morgen um 10 Uhr an.");
@@ -298,16 +299,7 @@ describe("a team lead writing in a case thread", () => {
       template: "relay.lead_message",
       params: { relayedMessageId: stored.id },
     });
-    const repo = new IntakeRepository(sys.ctx.db, sys.ctx.cipher);
-    const params = await templateParams(
-      sys.ctx,
-      repo,
-      "ar",
-      seeded.clientId,
-      job.data.template,
-      job.data.params,
-    );
-    const text = render(sys.ctx, "ar", job.data.template, params);
+    const text = await arabicTextOf(job.data);
     expect(text).toContain("Miriam");
     expect(text).toContain("مسؤول/ة فريق إدارة الحالات");
     expect(text).toContain("Ich übernehme das heute.");

@@ -119,6 +119,7 @@ describe("three app and three worker processes, one of each killed mid-run", () 
       expect(r.topics).toEqual(["work"]);
       expect(r.contactModes).toEqual(["phone"]);
       expect(r.timesOfDay).toEqual(["morning"]);
+      expect(r.adults).toBe(2);
     }
 
     // the workers (two left) triage every intake and assign, while the killed worker's jobs are
