@@ -94,7 +94,10 @@ export async function pendingMigrations(
   db: { $queryRawUnsafe<T>(sql: string): Promise<T> },
   migrationsDir: string,
 ): Promise<string[]> {
-  const names = (await readMigrations(migrationsDir)).migrationDirectories.map((d) => d.path);
+  // the folder names are enough here; the SQL is read only when something is pending
+  const names = (await readdir(migrationsDir, { withFileTypes: true }).catch(() => []))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
   const done = await db
     .$queryRawUnsafe<{ migration_name: string }[]>(
       `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
